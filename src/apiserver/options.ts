@@ -1,0 +1,20 @@
+import type { Store } from '../storage/store.js';
+
+/** Everything the API server needs, checked once at start. */
+export interface APIServerOptions {
+  /** The datastore, already open. */
+  readonly store: Store;
+  /** Where the CA, serving certificate and kubeconfig live. */
+  readonly dataDir: string;
+  readonly bindAddress: string;
+  /** 0 picks a free port (tests). */
+  readonly httpsPort: number;
+  /** Shared secret agents join with; also accepted as a bearer token. */
+  readonly token: string;
+  readonly serviceCIDR: string;
+  readonly clusterCIDR: string;
+  readonly clusterDNS: string;
+  readonly clusterDomain: string;
+  /** Current time; tests pass their own. */
+  readonly now?: () => Date;
+}
