@@ -1,0 +1,32 @@
+import type { FieldError, KubeObject } from './meta.js';
+
+/**
+ * Everything the generic API machinery needs to serve one resource: adding a
+ * kind means adding one of these, never new handler code.
+ */
+export interface ResourceDef {
+  /** API group; '' for the core group. */
+  readonly group: string;
+  readonly version: string;
+  /** Plural, lower case: `pods`. */
+  readonly resource: string;
+  /** Lower-case singular: `pod`. */
+  readonly singular: string;
+  readonly kind: string;
+  readonly listKind: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  /** True if the kind has a `status` that only the status subresource writes. */
+  readonly hasStatus: boolean;
+  /** Field selectors beyond metadata.name/metadata.namespace: field path → value getter. */
+  readonly fieldSelectors: Readonly<Record<string, (obj: KubeObject) => string>>;
+  /** Fill upstream's defaults in place (the object is a private copy). */
+  readonly defaults?: (obj: KubeObject) => void;
+  /** Kind-specific validation on create (`old` undefined) and update; metadata is validated elsewhere. */
+  readonly validate?: (obj: KubeObject, old?: KubeObject) => FieldError[];
+  /** Validates a namespace-less name of this kind (default: DNS-1123 subdomain). */
+  readonly validateName?: (name: string) => string[];
+  /** Delete marks `deletionTimestamp` and waits for the node (pods) rather than removing at once. */
+  readonly gracefulDelete?: boolean;
+}
