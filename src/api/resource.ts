@@ -19,6 +19,8 @@ export interface ResourceDef {
   readonly categories: readonly string[];
   /** True if the kind has a `status` that only the status subresource writes. */
   readonly hasStatus: boolean;
+  /** True if `metadata.generation` counts spec changes (workload kinds). */
+  readonly tracksGeneration?: boolean;
   /** Field selectors beyond metadata.name/metadata.namespace: field path → value getter. */
   readonly fieldSelectors: Readonly<Record<string, (obj: KubeObject) => string>>;
   /** Fill upstream's defaults in place (the object is a private copy). */
