@@ -1,4 +1,5 @@
 import type { APIServerOptions } from './options.js';
+import { start } from './server.js';
 
 export type { APIServerOptions } from './options.js';
 
@@ -16,7 +17,12 @@ export interface APIServer {
   close(): Promise<void>;
 }
 
-/** Start the HTTPS API server. Resolves once it listens and `/readyz` would answer ok. */
+/**
+ * Start the HTTPS API server. Resolves once it listens and `/readyz` answers ok.
+ *
+ * @example
+ * const server = await startAPIServer({ store, dataDir, bindAddress: '127.0.0.1', httpsPort: 6443, token, ... });
+ */
 export function startAPIServer(options: APIServerOptions): Promise<APIServer> {
-  return Promise.reject(new Error(`not implemented yet (${options.bindAddress})`));
+  return start(options);
 }

@@ -17,4 +17,8 @@ export interface APIServerOptions {
   readonly clusterDomain: string;
   /** Current time; tests pass their own. */
   readonly now?: () => Date;
+  /** How often watches that allow bookmarks get one (default 60 s, as upstream's ~1 min). */
+  readonly bookmarkIntervalMs?: number;
+  /** Structured log sink for server-side problems (default: stderr). */
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }

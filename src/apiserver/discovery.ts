@@ -1,0 +1,62 @@
+import type { ResourceDef } from '../api/resource.js';
+import type { Registry } from './registry.js';
+
+/** The Kubernetes version skiff serves the API of. */
+export const kubernetesVersion = { major: '1', minor: '33', gitVersion: 'v1.33.0+skiff' };
+
+/** `/version` as upstream's version.Info. */
+export function versionInfo(): Record<string, string> {
+  return {
+    ...kubernetesVersion,
+    gitCommit: '',
+    gitTreeState: 'clean',
+    buildDate: '2026-11-21T00:00:00Z',
+    goVersion: `node${process.versions.node}`,
+    compiler: 'tsc',
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
+
+const verbs = (def: ResourceDef) => ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'].filter((v) => def.kind !== 'Namespace' || v !== 'deletecollection');
+
+/** `/api/v1` or `/apis/G/V`: an APIResourceList with each resource and its subresources. */
+export function resourceList(registry: Registry, group: string, version: string): Record<string, unknown> | undefined {
+  const defs = registry.all().map((r) => r.def).filter((d) => d.group === group && d.version === version);
+  if (defs.length === 0) return undefined;
+  const resources: Record<string, unknown>[] = [];
+  for (const d of defs) {
+    const entry: Record<string, unknown> = { name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: verbs(d) };
+    if (d.shortNames.length) entry.shortNames = d.shortNames;
+    if (d.categories.length) entry.categories = d.categories;
+    resources.push(entry);
+    if (d.hasStatus) resources.push({ name: `${d.resource}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+}
+
+/** `/api`: the core group's versions. */
+export function apiVersions(serverAddress: string): Record<string, unknown> {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+/** `/apis`: every named group with its versions, preferred first. */
+export function apiGroupList(registry: Registry): Record<string, unknown> {
+  const groups = new Map<string, string[]>();
+  for (const { def } of registry.all()) {
+    if (!def.group) continue;
+    const vs = groups.get(def.group) ?? [];
+    if (!vs.includes(def.version)) vs.push(def.version);
+    groups.set(def.group, vs);
+  }
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: [...groups].map(([name, vs]) => apiGroup(name, vs)),
+  };
+}
+
+/** `/apis/G`: one APIGroup. */
+export function apiGroup(name: string, versions: readonly string[]): Record<string, unknown> {
+  const gv = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { kind: 'APIGroup', apiVersion: 'v1', name, versions: gv, preferredVersion: gv[0] };
+}

@@ -1,0 +1,39 @@
+import { isAlreadyExists } from '../../storage/errors.js';
+import { admitNamespace } from '../admission.js';
+import { alreadyExists, APIError, badRequest } from '../errors.js';
+import { checkNamespace, checkTypeMeta, encode, generateName, prepareCreate, validate } from '../objects.js';
+import { asObject, decodeBody, readBody } from '../request.js';
+import type { Handler } from './context.js';
+import { keyOf, targetOf } from './read.js';
+
+/** Attempts at a fresh name for `generateName` before giving up, as upstream. */
+const nameAttempts = 8;
+
+/** POST to a collection: decode, admit, default, validate, store; 201 with the stored object. */
+export const create: Handler = async (ctx, call) => {
+  const { def } = call.resource;
+  if (call.info.name) throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  const obj = asObject(decodeBody(await readBody(call.req), call.req.headers['content-type']));
+  checkTypeMeta(def, obj);
+  if (def.namespaced && !call.info.namespace) throw badRequest('the server could not find the requested resource');
+  checkNamespace(def, obj, call.info.namespace);
+  if (def.namespaced) await admitNamespace(ctx, call.info.namespace);
+  const generate = !obj.metadata.name && obj.metadata.generateName;
+  if (generate) obj.metadata.name = generateName(obj.metadata.generateName ?? '');
+  def.defaults?.(obj);
+  prepareCreate(def, obj, ctx.now());
+  validate(def, obj);
+  if (call.query.get('dryRun') === 'All') return { code: 201, body: obj };
+  for (let attempt = 1; ; attempt++) {
+    const name = obj.metadata.name ?? '';
+    try {
+      const revision = await ctx.store.create(keyOf(call, name), encode(obj));
+      obj.metadata.resourceVersion = String(revision);
+      return { code: 201, body: obj };
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+      if (!generate || attempt >= nameAttempts) throw alreadyExists(targetOf(call, name));
+      obj.metadata.name = generateName(obj.metadata.generateName ?? '');
+    }
+  }
+};

@@ -1,0 +1,93 @@
+import type { KubeObject } from '../../api/meta.js';
+import { isConflict, isNotFound } from '../../storage/errors.js';
+import { immortalNamespaces } from '../admission.js';
+import { APIError, badRequest, conflict, notFound } from '../errors.js';
+import { hasFinalizers, timestamp } from '../objects.js';
+import { decodeBody, readBody } from '../request.js';
+import type { Call, Handler, HandlerContext, Reply } from './context.js';
+import { keyOf, readCurrent, targetOf } from './read.js';
+import { writeUpdate } from './update.js';
+
+/** metav1.DeleteOptions, from the body or the query. */
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: string;
+  dryRun?: string[];
+}
+
+/** Read DeleteOptions from the request body (if any) and the query. */
+export async function deleteOptions(call: Call): Promise<DeleteOptions> {
+  const body = await readBody(call.req);
+  const opts: DeleteOptions = body.length ? ((decodeBody(body, call.req.headers['content-type']) ?? {}) as DeleteOptions) : {};
+  const grace = call.query.get('gracePeriodSeconds');
+  if (grace !== null) opts.gracePeriodSeconds = Number(grace);
+  const policy = call.query.get('propagationPolicy');
+  if (policy !== null) opts.propagationPolicy = policy;
+  if (call.query.get('dryRun') === 'All') opts.dryRun = ['All'];
+  if (opts.gracePeriodSeconds !== undefined && (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0))
+    opts.gracePeriodSeconds = 0;
+  if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy))
+    throw badRequest(`propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
+  return opts;
+}
+
+/** The grace period a pod gets: the request's, else its spec's; 0 when it never ran on a node, as upstream. */
+function podGrace(pod: KubeObject, opts: DeleteOptions): number {
+  const spec = pod.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
+  const phase = (pod.status as { phase?: string } | undefined)?.phase;
+  if (!spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+  return opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+}
+
+/**
+ * Delete the object a call names (or `name`): mark it (graceful pods,
+ * finalizers) or remove it. Answers as upstream: the object while it is
+ * being deleted, a Success Status or the object once it is gone.
+ */
+export async function deleteOne(ctx: HandlerContext, call: Call, opts: DeleteOptions): Promise<Reply> {
+  const { def } = call.resource;
+  const target = targetOf(call);
+  if (def.kind === 'Namespace' && immortalNamespaces.has(call.info.name))
+    throw new APIError('Forbidden', `namespace ${call.info.name} is protected and may not be deleted`, { name: call.info.name, kind: 'namespaces' });
+  const old = await readCurrent(ctx, call);
+  const obj = old.object;
+  const pre = opts.preconditions;
+  if (pre?.uid && pre.uid !== obj.metadata.uid)
+    throw new APIError('Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`, { name: target.name, kind: target.resource });
+  if (pre?.resourceVersion && pre.resourceVersion !== String(old.revision))
+    throw new APIError('Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${old.revision}`, { name: target.name, kind: target.resource });
+  const grace = def.gracefulDelete ? podGrace(obj, opts) : 0;
+  if (grace > 0 || hasFinalizers(obj)) return markDeleted(ctx, call, old, grace);
+  if (opts.dryRun) return { code: 200, body: obj };
+  try {
+    const gone = await ctx.store.delete(keyOf(call), old.revision);
+    obj.metadata.resourceVersion = String(gone.modRevision);
+  } catch (err) {
+    if (isNotFound(err)) throw notFound(target);
+    if (isConflict(err)) throw conflict(target);
+    throw err;
+  }
+  if (def.gracefulDelete) return { code: 200, body: obj };
+  return {
+    code: 200,
+    body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: target.name, group: target.group, kind: target.resource, uid: obj.metadata.uid } },
+  };
+}
+
+/** Set deletionTimestamp (now + grace) and keep the object until its finalizers and node let go. */
+async function markDeleted(ctx: HandlerContext, call: Call, old: { object: KubeObject; revision: number }, grace: number): Promise<Reply> {
+  const next = structuredClone(old.object);
+  const m = next.metadata;
+  const current = m.deletionGracePeriodSeconds;
+  if (m.deletionTimestamp && (current === undefined || current <= grace)) return { code: 200, body: old.object };
+  m.deletionTimestamp = timestamp(new Date(ctx.now().getTime() + grace * 1000));
+  m.deletionGracePeriodSeconds = grace;
+  if (next.kind === 'Namespace') next.status = { ...(next.status as object | undefined), phase: 'Terminating' };
+  const reply = await writeUpdate(ctx, call, next, old);
+  if (next.kind === 'Namespace') ctx.onNamespaceTerminating(call.info.name);
+  return reply;
+}
+
+/** DELETE one object. */
+export const del: Handler = async (ctx, call) => deleteOne(ctx, call, await deleteOptions(call));

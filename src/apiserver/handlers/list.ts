@@ -1,0 +1,102 @@
+import type { KubeObject } from '../../api/meta.js';
+import { isCompacted } from '../../storage/errors.js';
+import { badRequest, expired } from '../errors.js';
+import { buildFilter, type ObjectFilter } from '../filter.js';
+import { apiVersionOf, listPrefix } from '../registry.js';
+import { toTable } from '../table.js';
+import { decode } from '../watchcache.js';
+import type { Call, Handler, HandlerContext } from './context.js';
+import { includeOf } from './read.js';
+
+/** One page of a list: objects with their JSON, the revision read at, and where to continue. */
+interface Page {
+  readonly items: { object: KubeObject; json: string }[];
+  readonly revision: number;
+  readonly continue: string;
+  readonly remaining: number | undefined;
+}
+
+const tooOldContinue =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/** Upstream's continue token: base64 of `{"v":"meta.k8s.io/v1","rv":N,"start":"key"}`. */
+export const encodeContinue = (rv: number, start: string) =>
+  Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+
+function decodeContinue(token: string, prefix: string): { rv: number; start: string } {
+  try {
+    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: number; start?: string };
+    if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string' || t.rv <= 0) throw new Error('bad token');
+    return { rv: t.rv, start: prefix + t.start };
+  } catch {
+    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}
+
+/** Read a page from the store at a fixed revision, scanning on until `limit` objects pass the filter. */
+async function storePage(ctx: HandlerContext, prefix: string, filter: ObjectFilter, limit: number, revision: number, start: string | undefined): Promise<Page> {
+  const items: Page['items'] = [];
+  let startKey = start;
+  let rev = revision;
+  for (;;) {
+    const want = limit > 0 ? limit - items.length : 0;
+    const res = await ctx.store.list(prefix, { limit: want, revision: rev, ...(startKey ? { startKey } : {}) });
+    rev = res.revision;
+    for (const kv of res.items) {
+      const d = decode(kv);
+      if (!filter || filter(d.object)) items.push(d);
+    }
+    const last = res.items[res.items.length - 1];
+    if (res.remaining === 0 || !last) return { items, revision: rev, continue: '', remaining: 0 };
+    startKey = `${last.key}\x00`;
+    if (items.length >= limit)
+      return { items, revision: rev, continue: encodeContinue(rev, startKey.slice(prefix.length)), remaining: filter ? undefined : res.remaining };
+  }
+}
+
+async function readPage(ctx: HandlerContext, call: Call, filter: ObjectFilter): Promise<Page> {
+  const q = call.query;
+  const rv = q.get('resourceVersion') ?? '';
+  const match = q.get('resourceVersionMatch') ?? '';
+  const token = q.get('continue') ?? '';
+  const limit = Number(q.get('limit') ?? '0');
+  if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: ${q.get('limit') ?? ''}`);
+  if (token && rv) throw badRequest('specifying resource version is not allowed when using continue');
+  if (match && !rv) throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
+  if (match && match !== 'Exact' && match !== 'NotOlderThan') throw badRequest(`resourceVersionMatch: unsupported value "${match}"`);
+  if (rv && !/^\d+$/.test(rv)) throw badRequest(`resourceVersion: Invalid value: "${rv}": must be an integer`);
+  const prefix = listPrefix(call.resource, call.info.namespace);
+  if (rv === '0' && match !== 'Exact') {
+    const cache = call.resource.cache;
+    await cache.ready();
+    const items = cache.list(prefix).filter((e) => !filter || filter(e.object));
+    return { items, revision: cache.revision, continue: '', remaining: undefined };
+  }
+  try {
+    if (token) {
+      const t = decodeContinue(token, prefix);
+      return await storePage(ctx, prefix, filter, limit, t.rv, t.start);
+    }
+    return await storePage(ctx, prefix, filter, limit, match === 'Exact' ? Number(rv) : 0, undefined);
+  } catch (err) {
+    if (isCompacted(err)) throw expired(token ? tooOldContinue : `too old resource version: ${rv}`);
+    throw err;
+  }
+}
+
+/** GET a collection: from the cache for resourceVersion=0, else a consistent paged read from the store. */
+export const list: Handler = async (ctx, call) => {
+  const { def } = call.resource;
+  const page = await readPage(ctx, call, buildFilter(def, call.query));
+  const rv = String(page.revision);
+  if (call.wantsTable) {
+    const objects = page.items.map((i) => i.object);
+    return { code: 200, body: toTable(def.kind, objects, { now: ctx.now(), include: includeOf(call.query), resourceVersion: rv, continue: page.continue }) };
+  }
+  const meta: Record<string, unknown> = { resourceVersion: rv };
+  if (page.continue) meta.continue = page.continue;
+  if (page.continue && page.remaining !== undefined) meta.remainingItemCount = page.remaining;
+  const head = JSON.stringify({ kind: def.listKind, apiVersion: apiVersionOf(def), metadata: meta });
+  const body = `${head.slice(0, -1)},"items":[${page.items.map((i) => i.json).join(',')}]}`;
+  return { code: 200, body, raw: true };
+};

@@ -1,0 +1,51 @@
+import type { KubeObject } from '../../api/meta.js';
+import { isConflict, isNotFound } from '../../storage/errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { checkNamespace, checkTypeMeta, encode, hasFinalizers, prepareUpdate, validate } from '../objects.js';
+import { asObject, decodeBody, readBody } from '../request.js';
+import type { Call, Handler, HandlerContext, Reply } from './context.js';
+import { keyOf, readCurrent, targetOf } from './read.js';
+
+/**
+ * Write `next` over the object at `revision` (the one `old` was read at).
+ * A no-op write is skipped, as upstream; an object marked for deletion whose
+ * last finalizer is gone is deleted.
+ */
+export async function writeUpdate(ctx: HandlerContext, call: Call, next: KubeObject, old: { object: KubeObject; revision: number }): Promise<Reply> {
+  const key = keyOf(call);
+  const value = encode(next);
+  if (value === encode(old.object)) return { code: 200, body: old.object };
+  if (call.query.get('dryRun') === 'All') return { code: 200, body: { ...next, metadata: { ...next.metadata, resourceVersion: String(old.revision) } } };
+  try {
+    const m = next.metadata;
+    if (m.deletionTimestamp && !hasFinalizers(next) && !m.deletionGracePeriodSeconds) {
+      const gone = await ctx.store.delete(key, old.revision);
+      next.metadata.resourceVersion = String(gone.modRevision);
+      return { code: 200, body: next };
+    }
+    const revision = await ctx.store.update(key, value, old.revision);
+    next.metadata.resourceVersion = String(revision);
+    return { code: 200, body: next };
+  } catch (err) {
+    if (isConflict(err)) throw conflict(targetOf(call));
+    if (isNotFound(err)) throw notFound(targetOf(call));
+    throw err;
+  }
+}
+
+/** PUT an object (or its status): compare on resourceVersion, keep server-owned fields, validate, store. */
+export const update: Handler = async (ctx, call) => {
+  const { def } = call.resource;
+  const obj = asObject(decodeBody(await readBody(call.req), call.req.headers['content-type']));
+  checkTypeMeta(def, obj);
+  checkNamespace(def, obj, call.info.namespace);
+  if (obj.metadata.name !== call.info.name)
+    throw badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${call.info.name})`);
+  const old = await readCurrent(ctx, call);
+  const rv = obj.metadata.resourceVersion;
+  if (rv !== undefined && rv !== '' && rv !== String(old.revision)) throw conflict(targetOf(call));
+  if (call.info.subresource !== 'status') def.defaults?.(obj);
+  const next = prepareUpdate(def, obj, old.object, call.info.subresource);
+  validate(def, next, old.object);
+  return writeUpdate(ctx, call, next, old);
+};

@@ -1,0 +1,102 @@
+import type { KubeObject } from '../../api/meta.js';
+import { toStatus, expired, badRequest } from '../errors.js';
+import { buildFilter } from '../filter.js';
+import { apiVersionOf, listPrefix } from '../registry.js';
+import { toTable } from '../table.js';
+import type { CacheEvent } from '../watchcache.js';
+import type { Handler } from './context.js';
+import { includeOf } from './read.js';
+
+/** A watcher whose unsent output passes this many bytes is dropped, as upstream drops unresponsive watchers. */
+const maxBuffered = 16 * 1024 * 1024;
+
+/**
+ * GET ?watch=true: a stream of JSON events, one per line, served from the
+ * watch cache. resourceVersion "" or "0" starts with ADDED for every current
+ * object; N resumes after N, or ends with a 410 Expired ERROR event when N is
+ * older than the cache's window.
+ */
+export const watch: Handler = async (ctx, call) => {
+  const { def, cache } = call.resource;
+  const q = call.query;
+  const filter = buildFilter(def, q);
+  const rvText = q.get('resourceVersion') ?? '';
+  if (rvText && !/^\d+$/.test(rvText)) throw badRequest(`resourceVersion: Invalid value: "${rvText}": must be an integer`);
+  const timeoutSec = Number(q.get('timeoutSeconds') ?? 1800 + Math.floor(Math.random() * 1800));
+  const bookmarks = q.get('allowWatchBookmarks') === 'true';
+  const sendInitial = q.get('sendInitialEvents') === 'true';
+  const prefix = listPrefix(call.resource, call.info.namespace);
+  const name = call.info.name || (q.get('fieldSelector')?.match(/^metadata\.name=([^,]+)$/)?.[1] ?? '');
+  await cache.ready();
+
+  const { res } = call;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let headersSent = false;
+  const render = (type: string, obj: KubeObject, json: string) => {
+    if (!call.wantsTable) return `{"type":"${type}","object":${json}}\n`;
+    const table = toTable(def.kind, [obj], { now: ctx.now(), include: includeOf(q), noHeaders: headersSent });
+    headersSent = true;
+    return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
+  };
+
+  let lastRevision = 0;
+  let closed = false;
+  const timers: NodeJS.Timeout[] = [];
+  const onAbort = () => finish();
+  let stopCache = () => {};
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    stopCache();
+    for (const t of timers) clearTimeout(t);
+    ctx.signal.removeEventListener('abort', onAbort);
+    res.end();
+  };
+  const send = (text: string) => {
+    if (closed) return;
+    res.write(text);
+    if (res.writableLength > maxBuffered) finish();
+  };
+  const matches = (o: KubeObject | undefined, key: string) =>
+    o !== undefined && key.startsWith(prefix) && (!name || o.metadata.name === name) && (!filter || filter(o));
+  const onEvent = (e: CacheEvent) => {
+    lastRevision = e.revision;
+    const now = matches(e.object, e.key);
+    const before = e.type === 'MODIFIED' && matches(e.prev, e.key);
+    if (e.type === 'DELETED') {
+      if (now) send(render('DELETED', e.object, e.json));
+    } else if (now) send(render(before ? 'MODIFIED' : 'ADDED', e.object, e.json));
+    else if (before) send(render('DELETED', e.object, e.json));
+  };
+  const bookmark = (annotations?: Record<string, string>) => {
+    const meta: Record<string, unknown> = { resourceVersion: String(Math.max(lastRevision, cache.revision)) };
+    if (annotations) meta.annotations = annotations;
+    const obj = { kind: def.kind, apiVersion: apiVersionOf(def), metadata: meta };
+    send(`{"type":"BOOKMARK","object":${JSON.stringify(obj)}}\n`);
+  };
+
+  const initial = rvText === '' || rvText === '0' ? !q.has('sendInitialEvents') || sendInitial : sendInitial;
+  let from = rvText === '' || rvText === '0' ? cache.revision : Number(rvText);
+  if (initial) {
+    from = cache.revision;
+    for (const e of cache.list(prefix)) if (matches(e.object, e.key)) send(render('ADDED', e.object, e.json));
+    lastRevision = from;
+    if (sendInitial && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+  }
+  try {
+    stopCache = cache.watch(from, onEvent, finish).stop;
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    send(`{"type":"ERROR","object":${JSON.stringify(toStatus(expired(err.message)))}}\n`);
+    finish();
+    return undefined;
+  }
+  lastRevision = Math.max(lastRevision, from);
+  timers.push(setTimeout(finish, timeoutSec * 1000));
+  if (bookmarks) timers.push(setInterval(bookmark, ctx.bookmarkIntervalMs));
+  call.req.on('close', finish);
+  res.on('close', finish);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  return undefined;
+};

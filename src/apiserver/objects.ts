@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { KubeObject } from '../api/meta.js';
+import type { ResourceDef } from '../api/resource.js';
+import { isDNS1123Subdomain, statusMessageFor, validateObjectMeta } from '../api/validation.js';
+import { badRequest, invalid } from './errors.js';
+import { apiVersionOf } from './registry.js';
+
+/** RFC 3339 with seconds, as upstream's metav1.Time. */
+export const timestamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The stored form of an object: JSON without resourceVersion (the store's revision is the version). */
+export function encode(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...metadata } = obj.metadata;
+  return JSON.stringify({ ...obj, metadata });
+}
+
+/** Fill in or check apiVersion/kind against the endpoint the object was sent to. */
+export function checkTypeMeta(def: ResourceDef, obj: KubeObject): void {
+  const apiVersion = apiVersionOf(def);
+  if (obj.kind === undefined || obj.kind === '') obj.kind = def.kind;
+  if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersion;
+  if (obj.apiVersion !== apiVersion)
+    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})`);
+  if (obj.kind !== def.kind) throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${def.kind})`);
+}
+
+/** Put the request's namespace on the object, or reject a mismatch as upstream. */
+export function checkNamespace(def: ResourceDef, obj: KubeObject, namespace: string): void {
+  if (!def.namespaced) {
+    delete obj.metadata.namespace;
+    return;
+  }
+  const ns = obj.metadata.namespace;
+  if (ns && ns !== namespace)
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  obj.metadata.namespace = namespace;
+}
+
+/** The fields that are neither metadata nor status: what `generation` tracks. */
+const specOf = (obj: KubeObject) => {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...spec } = obj;
+  return JSON.stringify(spec);
+};
+
+/** Set server-owned metadata on a new object: uid, creationTimestamp, generation; drop what clients may not set. */
+export function prepareCreate(def: ResourceDef, obj: KubeObject, now: Date): void {
+  const m = obj.metadata;
+  m.uid = randomUUID();
+  m.creationTimestamp = timestamp(now);
+  delete m.resourceVersion;
+  delete m.deletionTimestamp;
+  delete m.deletionGracePeriodSeconds;
+  if (def.tracksGeneration) m.generation = 1;
+  else delete m.generation;
+  if (def.hasStatus && def.kind !== 'Node') delete obj.status;
+}
+
+/**
+ * Carry server-owned fields over from `old` on an update of the main
+ * resource (status kept) or of the status subresource (everything but status kept).
+ */
+export function prepareUpdate(def: ResourceDef, obj: KubeObject, old: KubeObject, subresource: string): KubeObject {
+  const m = obj.metadata;
+  const o = old.metadata;
+  let next: KubeObject;
+  if (subresource === 'status') {
+    // As upstream's ResetObjectMetaForStatus: only status changes.
+    next = { ...structuredClone(old), status: obj.status };
+    if (obj.status === undefined) delete next.status;
+  } else {
+    next = obj;
+    if (def.hasStatus) {
+      if (old.status === undefined) delete next.status;
+      else next.status = structuredClone(old.status);
+    }
+    m.uid = o.uid ?? '';
+    m.creationTimestamp = o.creationTimestamp ?? '';
+    if (o.deletionTimestamp) m.deletionTimestamp = o.deletionTimestamp;
+    else delete m.deletionTimestamp;
+    if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+    else delete m.deletionGracePeriodSeconds;
+    if (def.tracksGeneration) m.generation = (o.generation ?? 1) + (specOf(obj) === specOf(old) ? 0 : 1);
+    else delete m.generation;
+  }
+  delete next.metadata.resourceVersion;
+  return next;
+}
+
+/** Metadata and kind validation; throws 422 Invalid with every cause. */
+export function validate(def: ResourceDef, obj: KubeObject, old?: KubeObject): void {
+  const errors = validateObjectMeta(obj.metadata, {
+    namespaced: def.namespaced,
+    validateName: def.validateName ?? isDNS1123Subdomain,
+  });
+  if (old) {
+    if (obj.metadata.name !== old.metadata.name) errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${obj.metadata.name ?? ''}": field is immutable` });
+  }
+  if (def.validate) errors.push(...def.validate(obj, old));
+  if (errors.length === 0) return;
+  const name = obj.metadata.name ?? obj.metadata.generateName ?? '';
+  throw invalid(def.kind, def.group, name, statusMessageFor(def.kind, name, errors), errors);
+}
+
+const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** `generateName` plus five random characters, as upstream's name generator. */
+export function generateName(base: string): string {
+  const prefix = base.length > 58 ? base.slice(0, 58) : base;
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += nameChars[Math.floor(Math.random() * nameChars.length)];
+  return prefix + suffix;
+}
+
+/** True while something must let go before the object may be removed: metadata finalizers, or a namespace's spec.finalizers. */
+export function hasFinalizers(obj: KubeObject): boolean {
+  if (obj.metadata.finalizers?.length) return true;
+  return obj.kind === 'Namespace' && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers?.length ?? 0) > 0;
+}

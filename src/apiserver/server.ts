@@ -1,0 +1,168 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { coreV1 } from '../api/core/index.js';
+import { newAuthenticator, type User } from './authn.js';
+import { apiGroup, apiGroupList, apiVersions, resourceList, versionInfo } from './discovery.js';
+import { APIError, toStatus } from './errors.js';
+import type { Call, Handler, HandlerContext, Reply } from './handlers/context.js';
+import { create } from './handlers/create.js';
+import { del } from './handlers/delete.js';
+import { deleteCollection } from './handlers/deletecollection.js';
+import { get } from './handlers/get.js';
+import { list } from './handlers/list.js';
+import { update } from './handlers/update.js';
+import { watch } from './handlers/watch.js';
+import type { APIServer } from './index.js';
+import { bootstrapNamespaces, purgeNamespace, terminatingNamespaces } from './namespaces.js';
+import type { APIServerOptions } from './options.js';
+import { loadOrCreatePKI } from './pki.js';
+import { Registry } from './registry.js';
+import { parseRequestInfo, type RequestInfo } from './request.js';
+import { firstServiceIP } from './serviceip.js';
+
+const handlers: Record<RequestInfo['verb'], Handler> = {
+  get,
+  list,
+  watch,
+  create,
+  update,
+  delete: del,
+  deletecollection: deleteCollection,
+  patch: () => Promise.reject(new APIError('MethodNotAllowed', 'PATCH is not supported yet')),
+};
+
+/** True if the client asked for a `meta.k8s.io` Table (kubectl get). */
+const wantsTable = (accept: string | undefined) => accept !== undefined && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
+
+function send(res: ServerResponse, reply: Reply): void {
+  const body = reply.raw ? (reply.body as string) : JSON.stringify(reply.body);
+  res.writeHead(reply.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
+  res.end(body);
+}
+
+const sendError = (res: ServerResponse, err: unknown) => {
+  const status = toStatus(err);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  send(res, { code: status.code, body: status });
+};
+
+const healthPaths = /^\/(healthz|livez|readyz)(\/.*)?$/;
+
+/** Start the HTTPS API server (see index.ts). */
+export async function start(options: APIServerOptions): Promise<APIServer> {
+  const now = options.now ?? (() => new Date());
+  const abort = new AbortController();
+  const host = hostname();
+  const ips = [firstServiceIP(options.serviceCIDR)];
+  if (options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::') ips.push(options.bindAddress);
+  const pki = await loadOrCreatePKI(join(options.dataDir, 'tls'), { ips, dnsNames: [host] });
+  const authenticate = newAuthenticator({
+    caCert: pki.caCert,
+    tokens: new Map<string, User>([[options.token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] }]]),
+  });
+  const log = options.log ?? ((msg: string, fields?: Record<string, unknown>) => console.error(msg, fields ?? ''));
+  const registry = new Registry(coreV1, options.store, abort.signal, (err) => log('watch cache error', { err: String(err) }));
+  const purging = new Set<string>();
+  const ctx: HandlerContext = {
+    store: options.store,
+    registry,
+    now,
+    signal: abort.signal,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    onNamespaceTerminating: (name) => {
+      if (purging.has(name)) return;
+      purging.add(name);
+      purgeNamespace(options.store, registry, name)
+        .catch((err: unknown) => log('namespace purge failed', { name, err: String(err) }))
+        .finally(() => purging.delete(name));
+    },
+  };
+  let ready = false;
+
+  const route = async (req: IncomingMessage, res: ServerResponse, user: User | undefined): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (healthPaths.test(path)) {
+      const ok = !path.startsWith('/readyz') || ready;
+      res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(ok ? 'ok' : '[-]skiff-bootstrap failed: not finished\nreadyz check failed');
+      return;
+    }
+    if (path === '/version') return send(res, { code: 200, body: versionInfo() });
+    if (!user) throw new APIError('Unauthorized', 'Unauthorized');
+    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+    if (!info) return discovery(path, res);
+    const resource = registry.find(info.group, info.version, info.resource);
+    const sub = info.subresource;
+    if (!resource || (sub && !(sub === 'status' && resource.def.hasStatus)) || (info.namespace && !resource.def.namespaced))
+      throw new APIError('NotFound', 'the server could not find the requested resource');
+    if (sub && info.verb !== 'get' && info.verb !== 'update' && info.verb !== 'patch')
+      throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    const call: Call = { info, resource, query: url.searchParams, req, res, wantsTable: wantsTable(req.headers.accept) };
+    const reply = await handlers[info.verb](ctx, call);
+    if (reply) send(res, reply);
+  };
+
+  const discovery = (path: string, res: ServerResponse): void => {
+    const address = `${options.bindAddress === '0.0.0.0' ? '127.0.0.1' : options.bindAddress}:${String(port)}`;
+    const parts = path.split('/').filter(Boolean);
+    let body: unknown;
+    if (path === '/api') body = apiVersions(address);
+    else if (path === '/apis') body = apiGroupList(registry);
+    else if (parts[0] === 'api' && parts.length === 2) body = resourceList(registry, '', parts[1] ?? '');
+    else if (parts[0] === 'apis' && parts.length === 3) body = resourceList(registry, parts[1] ?? '', parts[2] ?? '');
+    else if (parts[0] === 'apis' && parts.length === 2) {
+      const versions = [...new Set(registry.all().filter((r) => r.def.group === parts[1]).map((r) => r.def.version))];
+      if (versions.length) body = apiGroup(parts[1] ?? '', versions);
+    }
+    if (body === undefined) throw new APIError('NotFound', 'the server could not find the requested resource');
+    send(res, { code: 200, body });
+  };
+
+  const server: Server = createServer(
+    { key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 },
+    (req, res) => {
+      route(req, res, authenticate(req)).catch((err: unknown) => {
+        if (!(err instanceof APIError)) log('request failed', { method: req.method, url: req.url, err: err instanceof Error ? err.stack : String(err) });
+        sendError(res, err);
+      });
+    },
+  );
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.httpsPort, options.bindAddress, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  await registry.ready();
+  await bootstrapNamespaces(options.store, registry, now());
+  for (const name of await terminatingNamespaces(options.store)) ctx.onNamespaceTerminating(name);
+  ready = true;
+
+  const urlHost = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
+  return {
+    url: `https://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${String(port)}`,
+    port,
+    caCert: pki.caCert,
+    adminCert: pki.adminCert,
+    adminKey: pki.adminKey,
+    close: async () => {
+      abort.abort();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

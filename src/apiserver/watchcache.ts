@@ -1,0 +1,167 @@
+import type { KubeObject } from '../api/meta.js';
+import type { KeyValue, Store, WatchEvent } from '../storage/store.js';
+
+/** One change as watchers see it: decoded once, serialized once, shared by every watcher. */
+export interface CacheEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly key: string;
+  readonly object: KubeObject;
+  /** The object before this change (MODIFIED and DELETED). */
+  readonly prev: KubeObject | undefined;
+  readonly revision: number;
+  /** `object` as JSON. */
+  readonly json: string;
+}
+
+/** A cached object with its JSON. */
+export interface CacheEntry {
+  readonly key: string;
+  readonly object: KubeObject;
+  readonly json: string;
+}
+
+/** Receives each event of a watch. */
+export type Listener = (e: CacheEvent) => void;
+
+/** A registered watcher; `stop` unregisters it, `onClose` fires when the cache ends it (relist, shutdown). */
+export interface CacheWatch {
+  stop(): void;
+}
+
+/** Options of {@link WatchCache}. */
+export interface WatchCacheOptions {
+  readonly store: Store;
+  /** Storage prefix of the resource, ending in `/`. */
+  readonly prefix: string;
+  /** Events kept for watches that resume from an older resourceVersion. */
+  readonly capacity: number;
+  readonly signal: AbortSignal;
+  /** Called with errors of the store watch (it is restarted by relisting). */
+  readonly onError: (err: unknown) => void;
+}
+
+/** Decode a stored value into an object whose resourceVersion is its modRevision. */
+export function decode(kv: KeyValue): { object: KubeObject; json: string } {
+  const object = JSON.parse(kv.value) as KubeObject;
+  object.metadata.resourceVersion = String(kv.modRevision);
+  return { object, json: JSON.stringify(object) };
+}
+
+/**
+ * The API server's in-memory copy of one resource, kept current by a store
+ * watch: serves `resourceVersion=0` lists and every watch, so that neither
+ * touches the datastore. Holds a window of recent events so that a watch may
+ * resume from any resourceVersion inside it.
+ */
+export class WatchCache {
+  readonly #options: WatchCacheOptions;
+  readonly #objects = new Map<string, CacheEntry>();
+  #events: CacheEvent[] = [];
+  /** Watches may start from any revision >= this one. */
+  #oldest = 0;
+  #revision = 0;
+  readonly #listeners = new Map<Listener, () => void>();
+  readonly #ready: Promise<void>;
+
+  constructor(options: WatchCacheOptions) {
+    this.#options = options;
+    this.#ready = this.#relist();
+    this.#ready.then(() => void this.#run(), options.onError);
+  }
+
+  /** Resolves once the first list is loaded. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** The revision the cache reflects. */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** The oldest revision a watch may resume from. */
+  get oldest(): number {
+    return this.#oldest;
+  }
+
+  /** Current objects under `prefix` (inside the resource prefix), in key order. */
+  list(prefix: string): CacheEntry[] {
+    const out: CacheEntry[] = [];
+    for (const [k, v] of this.#objects) if (k.startsWith(prefix)) out.push(v);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** The current object at `key`. */
+  get(key: string): CacheEntry | undefined {
+    return this.#objects.get(key);
+  }
+
+  /**
+   * Deliver every event after `fromRevision` (replayed from the window, then
+   * live) to `listener`. Throws RangeError if `fromRevision` is older than
+   * the window. `onClose` runs if the cache ends the watch itself.
+   */
+  watch(fromRevision: number, listener: Listener, onClose: () => void): CacheWatch {
+    if (fromRevision < this.#oldest) throw new RangeError(`too old resource version: ${fromRevision} (${this.#oldest})`);
+    for (const e of this.#events) if (e.revision > fromRevision) listener(e);
+    this.#listeners.set(listener, onClose);
+    return { stop: () => this.#listeners.delete(listener) };
+  }
+
+  async #relist(): Promise<void> {
+    const { store, prefix } = this.#options;
+    const res = await store.list(prefix);
+    this.#objects.clear();
+    for (const kv of res.items) this.#objects.set(kv.key, { key: kv.key, ...decode(kv) });
+    this.#events = [];
+    this.#revision = res.revision;
+    this.#oldest = res.revision;
+  }
+
+  async #run(): Promise<void> {
+    const { store, prefix, signal } = this.#options;
+    while (!signal.aborted) {
+      try {
+        for await (const batch of store.watch(prefix, { fromRevision: this.#revision + 1, signal })) {
+          for (const e of batch) this.#apply(e);
+        }
+      } catch (err) {
+        if (signal.aborted) break;
+        this.#options.onError(err);
+        // Watchers may have missed events: end them (clients re-watch), then start over.
+        this.#closeAll();
+        await new Promise((r) => setTimeout(r, 100));
+        await this.#relist().catch(this.#options.onError);
+      }
+    }
+    this.#closeAll();
+  }
+
+  #apply(e: WatchEvent): void {
+    const prevEntry = this.#objects.get(e.kv.key);
+    const { object, json } = decode(e.kv);
+    let type: CacheEvent['type'];
+    if (e.type === 'delete') {
+      type = 'DELETED';
+      this.#objects.delete(e.kv.key);
+    } else {
+      type = prevEntry ? 'MODIFIED' : 'ADDED';
+      this.#objects.set(e.kv.key, { key: e.kv.key, object, json });
+    }
+    const event: CacheEvent = { type, key: e.kv.key, object, prev: prevEntry?.object, revision: e.kv.modRevision, json };
+    this.#revision = e.kv.modRevision;
+    this.#events.push(event);
+    const { capacity } = this.#options;
+    if (this.#events.length > capacity * 1.25) {
+      const dropped = this.#events.splice(0, this.#events.length - capacity);
+      this.#oldest = dropped[dropped.length - 1]?.revision ?? this.#oldest;
+    }
+    for (const listener of this.#listeners.keys()) listener(event);
+  }
+
+  #closeAll(): void {
+    const closers = [...this.#listeners.values()];
+    this.#listeners.clear();
+    for (const close of closers) close();
+  }
+}
