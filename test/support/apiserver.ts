@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAPIServer, type APIServer } from '../../src/apiserver/index.js';
+import { writeKubeconfig } from '../../src/apiserver/kubeconfig.js';
+import { openStore } from '../../src/storage/index.js';
+import type { Store } from '../../src/storage/store.js';
+
+/** An in-process API server on a temp SQLite file (or the given datastore endpoint). */
+export interface TestAPIServer {
+  readonly server: APIServer;
+  readonly store: Store;
+  readonly dataDir: string;
+  readonly kubeconfig: string;
+  /** An HTTPS request with the admin client certificate; JSON in, JSON out. */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; text: string }>;
+  /** Stops the server and store and starts both again on the same data dir. */
+  restart(): Promise<TestAPIServer>;
+  /** Stops the server, closes the store, removes the data dir. */
+  stop(): Promise<void>;
+}
+
+/** Start an API server for a test; always `stop()` it in an `after`/`finally`. */
+export async function startTestAPIServer(options: { endpoint?: string; bookmarkIntervalMs?: number; dataDir?: string } = {}): Promise<TestAPIServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-api-'));
+  const store = await openStore(options.endpoint ?? '', { dataDir });
+  const server = await startAPIServer({
+    store,
+    dataDir,
+    bindAddress: '127.0.0.1',
+    httpsPort: 0,
+    token: 'test-token',
+    serviceCIDR: '10.43.0.0/16',
+    clusterCIDR: '10.42.0.0/16',
+    clusterDNS: '10.43.0.10',
+    clusterDomain: 'cluster.local',
+    log: () => {},
+    ...(options.bookmarkIntervalMs ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
+  });
+  const kubeconfig = join(dataDir, 'kubeconfig.yaml');
+  await writeKubeconfig(kubeconfig, { server: server.url, caCert: server.caCert, clientCert: server.adminCert, clientKey: server.adminKey });
+  const request: TestAPIServer['request'] = (method, path, body, headers = {}) =>
+    new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const req = httpsRequest(
+        `${server.url}${path}`,
+        {
+          method,
+          ca: server.caCert,
+          cert: server.adminCert,
+          key: server.adminKey,
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              // not JSON (health endpoints, watch streams)
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed, text });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(data);
+    });
+  let next: TestAPIServer | undefined;
+  const self: TestAPIServer = {
+    server,
+    store,
+    dataDir,
+    kubeconfig,
+    request,
+    restart: async () => {
+      await server.close();
+      await store.close();
+      next = await startTestAPIServer({ ...options, dataDir });
+      return next;
+    },
+    stop: async () => {
+      if (next) return next.stop();
+      await server.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return self;
+}
