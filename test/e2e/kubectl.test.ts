@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { startEtcd, type EtcdProcess } from '../support/etcd.js';
+import { kubectl, kubectlOK, kubectlStream, kubectlVersions } from '../support/kubectl.js';
+import { startSkiff, type SkiffProcess } from '../support/skiff.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../../test/e2e/fixtures/${name}`, import.meta.url));
+
+/** The kubectl session every backend must pass. */
+function kubectlSuite(backend: string, endpoint: () => string | undefined): void {
+  describe(`kubectl against skiff server on ${backend}`, () => {
+    let skiff: SkiffProcess;
+    let kc: string;
+    before(async () => {
+      skiff = await startSkiff({ ...(endpoint() ? { endpoint: endpoint() } : {}) });
+      kc = skiff.kubeconfig;
+    });
+    after(async () => {
+      await skiff.cleanup();
+    });
+
+    test('get ns shows the four namespaces', () => {
+      const out = kubectlOK(kc, ['get', 'ns']);
+      assert.match(out, /^NAME\s+STATUS\s+AGE/);
+      for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(out, new RegExp(`^${ns}\\s+Active\\s+`, 'm'));
+    });
+
+    test('create -f a multi-document manifest', () => {
+      const out = kubectlOK(kc, ['create', '-f', fixture('basics.yaml')]);
+      for (const line of ['namespace/shop created', 'configmap/web-config created', 'secret/web-secret created', 'pod/web-1 created', 'pod/db-1 created', 'service/web created', 'serviceaccount/builder created', 'replicationcontroller/myapp-rc created'])
+        assert.ok(out.includes(line), `missing "${line}" in:\n${out}`);
+      const again = kubectl(kc, ['create', '-f', fixture('basics.yaml')]);
+      assert.notEqual(again.code, 0);
+      assert.match(again.stderr, /Error from server \(AlreadyExists\): error when creating ".*basics\.yaml": namespaces "shop" already exists/);
+    });
+
+    test('get with -o name, -o json, -o yaml, -l, --field-selector, -n, -A', () => {
+      assert.equal(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '-o', 'name']), 'pod/db-1\npod/web-1\n');
+      const json = JSON.parse(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '-l', 'app=web', '-o', 'json'])) as { items: { metadata: { name: string } }[] };
+      assert.deepEqual(json.items.map((i) => i.metadata.name), ['web-1']);
+      const yaml = kubectlOK(kc, ['get', 'pod', 'web-1', '-n', 'shop', '-o', 'yaml']);
+      assert.match(yaml, /^kind: Pod$/m);
+      assert.match(yaml, /^ {2}uid: [0-9a-f-]{36}$/m);
+      assert.match(yaml, /^ {2}resourceVersion: "\d+"$/m);
+      assert.equal(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '--field-selector', 'metadata.name=db-1', '-o', 'name']), 'pod/db-1\n');
+      assert.equal(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '-l', 'app in (db,cache)', '-o', 'name']), 'pod/db-1\n');
+      assert.equal(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '-l', '!tier', '-o', 'name']), 'pod/db-1\n');
+      const all = kubectlOK(kc, ['get', 'configmaps', '-A']);
+      assert.match(all, /^NAMESPACE\s+NAME\s+DATA\s+AGE/);
+      assert.match(all, /^shop\s+web-config\s+1\s+/m);
+      const pods = kubectlOK(kc, ['get', 'pods', '-n', 'shop']);
+      assert.match(pods, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+      assert.match(pods, /^web-1\s+0\/1\s+Pending\s+0\s+/m);
+      assert.equal(kubectlOK(kc, ['get', 'secret', 'web-secret', '-n', 'shop', '-o', 'jsonpath={.data.password}']), Buffer.from('s3cret').toString('base64'));
+      const svc = kubectlOK(kc, ['get', 'svc', 'web', '-n', 'shop']);
+      assert.match(svc, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE/);
+      assert.match(kubectlOK(kc, ['get', 'rc', '-n', 'shop']), /^myapp-rc\s+2\s+0\s+0\s+/m);
+      const missing = kubectl(kc, ['get', 'pod', 'nope', '-n', 'shop']);
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /Error from server \(NotFound\): pods "nope" not found/);
+    });
+
+    test('get -w sees a create from another client', async () => {
+      const w = kubectlStream(kc, ['get', 'configmaps', '-n', 'default', '-w', '-o', 'name']);
+      try {
+        // The watch has started once the initial list (kube-root-ca.crt may be absent) printed or a moment passed.
+        await new Promise((r) => setTimeout(r, 1000));
+        kubectlOK(kc, ['create', 'configmap', 'watched', '-n', 'default', '--from-literal=a=b']);
+        await w.waitFor(/configmap\/watched/);
+      } finally {
+        w.stop();
+      }
+    });
+
+    test('a bad manifest gets kubectl\'s usual error with the server\'s message', () => {
+      const bad = kubectl(kc, ['create', '-f', fixture('bad-name.yaml')]);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /The ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters/);
+      const malformed = kubectl(kc, ['create', '-f', fixture('malformed.yaml')]);
+      assert.notEqual(malformed.code, 0);
+      assert.match(malformed.stderr, /error converting YAML to JSON/);
+    });
+
+    test('delete by name and with -f', () => {
+      assert.match(kubectlOK(kc, ['delete', 'pod', 'db-1', '-n', 'shop']), /pod "db-1" deleted/);
+      assert.equal(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '-o', 'name']), 'pod/web-1\n');
+      const out = kubectlOK(kc, ['delete', '-f', fixture('basics.yaml'), '--ignore-not-found']);
+      assert.match(out, /namespace "shop" deleted/);
+      assert.match(out, /configmap "web-config" deleted/);
+    });
+
+    test('a restart on the same data dir keeps every object', async () => {
+      kubectlOK(kc, ['create', 'configmap', 'survivor', '-n', 'kube-public', '--from-literal=x=y']);
+      const code = await skiff.stop();
+      assert.equal(code, 0, `skiff server should exit 0 on SIGTERM:\n${skiff.logs()}`);
+      const again = await startSkiff({ dataDir: skiff.dataDir, ...(endpoint() ? { endpoint: endpoint() } : {}) });
+      try {
+        assert.equal(kubectlOK(again.kubeconfig, ['get', 'configmap', 'survivor', '-n', 'kube-public', '-o', 'jsonpath={.data.x}']), 'y');
+        assert.match(kubectlOK(again.kubeconfig, ['get', 'configmap', 'watched', '-n', 'default', '-o', 'name']), /configmap\/watched/);
+      } finally {
+        await again.stop();
+      }
+    });
+  });
+}
+
+kubectlSuite('SQLite', () => undefined);
+
+let etcd: EtcdProcess | undefined;
+describe('etcd backend', () => {
+  before(async () => {
+    etcd = await startEtcd();
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
+  kubectlSuite('etcd', () => etcd?.endpoint);
+});
+
+describe('every kubectl version present', () => {
+  let skiff: SkiffProcess;
+  before(async () => {
+    skiff = await startSkiff();
+  });
+  after(async () => {
+    await skiff.cleanup();
+  });
+  for (const { version, path } of kubectlVersions()) {
+    test(`kubectl ${version}: create, get, delete`, () => {
+      const kc = skiff.kubeconfig;
+      const ns = `v${version.replace('.', '-')}`;
+      kubectlOK(kc, ['create', 'namespace', ns], { bin: path });
+      kubectlOK(kc, ['create', 'configmap', 'c', '-n', ns, '--from-literal=k=v'], { bin: path });
+      assert.match(kubectlOK(kc, ['get', 'cm', '-n', ns], { bin: path }), /^c\s+1\s+/m);
+      assert.equal(kubectlOK(kc, ['get', 'cm', 'c', '-n', ns, '-o', 'jsonpath={.data.k}'], { bin: path }), 'v');
+      assert.match(kubectlOK(kc, ['delete', 'namespace', ns], { bin: path }), /deleted/);
+    });
+  }
+});
