@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../api/meta.js';
 import type { ResourceDef } from '../api/resource.js';
-import { isDNS1123Subdomain, statusMessageFor, validateObjectMeta } from '../api/validation.js';
+import { isDNS1123Subdomain, statusMessageFor, validateObjectMeta, validateObjectMetaUpdate } from '../api/validation.js';
 import { badRequest, invalid } from './errors.js';
 import { apiVersionOf } from './registry.js';
 
@@ -57,7 +57,8 @@ export function prepareCreate(def: ResourceDef, obj: KubeObject, now: Date): voi
 
 /**
  * Carry server-owned fields over from `old` on an update of the main
- * resource (status kept) or of the status subresource (everything but status kept).
+ * resource (status kept) or of the status subresource (everything but status
+ * kept). The result carries old's resourceVersion (the one compared on write).
  */
 export function prepareUpdate(def: ResourceDef, obj: KubeObject, old: KubeObject, subresource: string): KubeObject {
   const m = obj.metadata;
@@ -82,7 +83,7 @@ export function prepareUpdate(def: ResourceDef, obj: KubeObject, old: KubeObject
     if (def.tracksGeneration) m.generation = (o.generation ?? 1) + (specOf(obj) === specOf(old) ? 0 : 1);
     else delete m.generation;
   }
-  delete next.metadata.resourceVersion;
+  next.metadata.resourceVersion = o.resourceVersion ?? '';
   return next;
 }
 
@@ -92,9 +93,7 @@ export function validate(def: ResourceDef, obj: KubeObject, old?: KubeObject): v
     namespaced: def.namespaced,
     validateName: def.validateName ?? isDNS1123Subdomain,
   });
-  if (old) {
-    if (obj.metadata.name !== old.metadata.name) errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${obj.metadata.name ?? ''}": field is immutable` });
-  }
+  if (old) errors.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
   if (def.validate) errors.push(...def.validate(obj, old));
   if (errors.length === 0) return;
   const name = obj.metadata.name ?? obj.metadata.generateName ?? '';

@@ -36,7 +36,7 @@ export interface SkiffProcess {
 }
 
 /** Start `bin/skiff server` on a free port; resolves once it wrote its kubeconfig (ready). */
-export async function startSkiff(options: { dataDir?: string; endpoint?: string; args?: string[]; timeoutMs?: number } = {}): Promise<SkiffProcess> {
+export async function startSkiff(options: { dataDir?: string; endpoint?: string | undefined; args?: string[]; timeoutMs?: number } = {}): Promise<SkiffProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const port = await freePort();
   const args = ['server', '--data-dir', dataDir, '--https-port', String(port), '--runtime', 'fake', ...(options.endpoint ? ['--datastore-endpoint', options.endpoint] : []), ...(options.args ?? [])];
