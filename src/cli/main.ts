@@ -1,0 +1,96 @@
+// The `skiff` command (bin/skiff): parse flags, wire SIGINT/SIGTERM to an
+// AbortSignal, run the role. The only module that calls process.exit.
+import { readFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { FlagError, formatFlags, parseFlags } from './flags.js';
+
+const USAGE = `skiff — Kubernetes in TypeScript: one program, a whole cluster
+
+Usage:
+  skiff COMMAND [flags]
+
+Commands:
+  server   run the control plane (API server, datastore) and, later, an embedded agent
+  agent    run a node agent (kubelet, service proxy) that joins a server
+  hollow   run simulated nodes for scale tests
+  image    import or build container images without a registry
+
+Flags:
+  --help, -h      show this help
+  --version, -v   print the version
+
+Run 'skiff COMMAND --help' for the flags of a command.`;
+
+const NOT_YET = new Set(['agent', 'hollow', 'image']);
+
+/** Version of skiff, from package.json (dist/src/cli/main.js is three folders below it). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+/** Run the command line `argv` (without node and script); resolves to the exit code. */
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`skiff version v${version()} (node ${process.version})\n`);
+    return 0;
+  }
+  if (command === 'server') return server(rest);
+  if (NOT_YET.has(command)) {
+    process.stderr.write(`skiff ${command}: not implemented yet in this version\n`);
+    return 1;
+  }
+  process.stderr.write(`skiff: unknown command ${JSON.stringify(command)}\nRun 'skiff --help' for usage.\n`);
+  return 2;
+}
+
+async function server(argv: readonly string[]): Promise<number> {
+  const { serverFlags, serverOptions } = await import('./server-flags.js');
+  let options;
+  try {
+    const parsed = parseFlags(serverFlags, argv);
+    if (parsed.help) {
+      process.stdout.write(`Usage:\n  skiff server [flags]\n\nRun the control plane.\n\nFlags:\n${formatFlags(serverFlags)}\n`);
+      return 0;
+    }
+    if (parsed.args.length > 0) throw new FlagError('InvalidValue', '', `unexpected argument ${JSON.stringify(parsed.args[0])}`);
+    options = serverOptions(parsed.values, { uid: process.getuid?.() ?? -1, home: homedir(), hostname: hostname(), cwd: process.cwd() });
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    process.stderr.write(`skiff server: ${err.message}\nRun 'skiff server --help' for usage.\n`);
+    return 2;
+  }
+  const [{ newLogger }, { runServer }] = await Promise.all([import('../log.js'), import('./server.js')]);
+  const log = newLogger({ level: options.logLevel, format: options.logFormat }).child({ component: 'server' });
+  const controller = new AbortController();
+  const stop = (sig: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      log.warn('second signal, exiting at once', { signal: sig });
+      process.exit(1);
+    }
+    log.info('signal received', { signal: sig });
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    await runServer(options, controller.signal, { log });
+    return 0;
+  } catch (err) {
+    log.error('server failed', { err });
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`skiff: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

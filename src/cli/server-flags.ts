@@ -1,0 +1,121 @@
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { LogFormat, LogLevel } from '../log.js';
+import { FlagError, type FlagSpecs, type FlagValues } from './flags.js';
+
+/** Flags of `skiff server` (k3s names and defaults). */
+export const serverFlags = {
+  'data-dir': {
+    type: 'string',
+    placeholder: 'DIR',
+    description: 'folder for the datastore, certificates, token and kubeconfig',
+    defaultText: '/var/lib/skiff as root, ~/.skiff otherwise',
+  },
+  'https-port': { type: 'number', placeholder: 'PORT', default: 6443, description: 'HTTPS port of the API server' },
+  'bind-address': { type: 'string', placeholder: 'IP', default: '127.0.0.1', description: 'address the API server listens on' },
+  'datastore-endpoint': {
+    type: 'string',
+    placeholder: 'URL',
+    description: 'sqlite://PATH or etcd://HOST:PORT[,HOST:PORT…]',
+    defaultText: 'sqlite://DIR/state.db',
+  },
+  token: {
+    type: 'string',
+    placeholder: 'TOKEN',
+    description: 'shared secret agents join with; kept in DIR/token',
+    defaultText: 'generated on first start',
+  },
+  'cluster-cidr': { type: 'string', placeholder: 'CIDR', default: '10.42.0.0/16', description: 'pod IP range' },
+  'service-cidr': { type: 'string', placeholder: 'CIDR', default: '10.43.0.0/16', description: 'service ClusterIP range' },
+  'cluster-dns': { type: 'string', placeholder: 'IP', default: '10.43.0.10', description: 'ClusterIP of the cluster DNS service' },
+  'cluster-domain': { type: 'string', placeholder: 'DOMAIN', default: 'cluster.local', description: 'cluster DNS domain' },
+  runtime: { type: 'string', choices: ['containerd', 'fake'], default: 'containerd', description: 'container runtime of the embedded agent' },
+  'disable-agent': { type: 'boolean', default: false, description: 'run the control plane only, no embedded agent' },
+  'node-name': { type: 'string', placeholder: 'NAME', description: 'name of this node', defaultText: 'the hostname' },
+  'log-level': {
+    type: 'string',
+    placeholder: 'LEVEL',
+    choices: ['trace', 'debug', 'info', 'warn', 'error'],
+    default: 'info',
+    description: 'least severe level logged: trace, debug, info, warn or error',
+  },
+  'log-format': { type: 'string', choices: ['logfmt', 'json'], default: 'logfmt', description: 'format of log lines on stderr' },
+} as const satisfies FlagSpecs;
+
+/** Everything `skiff server` runs with, defaults resolved and values checked. */
+export interface ServerOptions {
+  readonly dataDir: string;
+  readonly httpsPort: number;
+  readonly bindAddress: string;
+  readonly datastoreEndpoint: string;
+  /** Absent: use the one in DIR/token, or generate one. */
+  readonly token?: string;
+  readonly clusterCIDR: string;
+  readonly serviceCIDR: string;
+  readonly clusterDNS: string;
+  readonly clusterDomain: string;
+  readonly runtime: 'containerd' | 'fake';
+  readonly disableAgent: boolean;
+  readonly nodeName: string;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+}
+
+/** What run-time defaults depend on. */
+export interface ServerEnv {
+  /** Effective user id (0: root). */
+  readonly uid: number;
+  readonly home: string;
+  readonly hostname: string;
+  /** Relative paths are resolved against it. */
+  readonly cwd: string;
+}
+
+const invalid = (flag: string, value: string, why: string): FlagError =>
+  new FlagError('InvalidValue', flag, `invalid value ${JSON.stringify(value)} for --${flag}: ${why}`);
+
+function checkCIDR(flag: string, value: string): string {
+  const [ip = '', bits, extra] = value.split('/');
+  const v = isIP(ip);
+  const n = Number(bits);
+  if (v === 0 || extra !== undefined || bits === undefined || !/^\d+$/.test(bits) || n > (v === 4 ? 32 : 128)) {
+    throw invalid(flag, value, 'want a CIDR such as 10.42.0.0/16');
+  }
+  return value;
+}
+
+function checkIP(flag: string, value: string): string {
+  if (isIP(value) === 0) throw invalid(flag, value, 'want an IP address');
+  return value;
+}
+
+/** Resolve defaults that depend on the machine and check every value. */
+export function serverOptions(values: FlagValues<typeof serverFlags>, env: ServerEnv): ServerOptions {
+  const dataDir = resolve(env.cwd, values['data-dir'] ?? (env.uid === 0 ? '/var/lib/skiff' : join(env.home, '.skiff')));
+  const port = values['https-port'] ?? 6443;
+  if (port < 0 || port > 65535) throw invalid('https-port', String(port), 'want 0-65535');
+  const endpoint = values['datastore-endpoint'] ?? `sqlite://${join(dataDir, 'state.db')}`;
+  if (!/^(sqlite|etcd):\/\//.test(endpoint)) throw invalid('datastore-endpoint', endpoint, 'want sqlite://PATH or etcd://HOST:PORT');
+  const nodeName = (values['node-name'] ?? env.hostname).toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(nodeName)) {
+    throw invalid('node-name', nodeName, 'want a DNS subdomain name (lower case letters, digits, "-" and ".")');
+  }
+  const token = values.token;
+  if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) throw invalid('token', '…', 'want printable characters without spaces');
+  return {
+    dataDir,
+    httpsPort: port,
+    bindAddress: checkIP('bind-address', values['bind-address'] ?? '127.0.0.1'),
+    datastoreEndpoint: endpoint,
+    ...(token === undefined ? {} : { token }),
+    clusterCIDR: checkCIDR('cluster-cidr', values['cluster-cidr'] ?? '10.42.0.0/16'),
+    serviceCIDR: checkCIDR('service-cidr', values['service-cidr'] ?? '10.43.0.0/16'),
+    clusterDNS: checkIP('cluster-dns', values['cluster-dns'] ?? '10.43.0.10'),
+    clusterDomain: values['cluster-domain'] ?? 'cluster.local',
+    runtime: values.runtime === 'fake' ? 'fake' : 'containerd',
+    disableAgent: values['disable-agent'] ?? false,
+    nodeName,
+    logLevel: (values['log-level'] ?? 'info') as LogLevel,
+    logFormat: values['log-format'] === 'json' ? 'json' : 'logfmt',
+  };
+}
