@@ -86,9 +86,9 @@ export function notSupported(field: string, value: unknown, supported: readonly 
   return make('FieldValueNotSupported', field, detail, { v: value });
 }
 
-/** field.Duplicate: `Duplicate value: "x"`. */
-export function duplicate(field: string, value: unknown): FieldError {
-  return make('FieldValueDuplicate', field, '', { v: value });
+/** field.Duplicate: `Duplicate value: "x"[: detail]`. */
+export function duplicate(field: string, value: unknown, detail = ''): FieldError {
+  return make('FieldValueDuplicate', field, detail, { v: value });
 }
 
 /** field.Forbidden: `Forbidden: detail`. */
