@@ -99,14 +99,15 @@ void test('pod updates may change only images, deadlines, added tolerations', ()
   (bad.spec as Record<string, unknown>).restartPolicy = 'Never';
   const errs = pods.validate?.(bad, old) ?? [];
   assert.equal(errs.length, 1);
-  assert.equal(errs[0]?.field, 'spec');
-  assert.equal(errs[0]?.type, 'FieldValueForbidden');
+  const e = errs[0]!;
+  assert.equal(e.field, 'spec');
+  assert.equal(e.type, 'FieldValueForbidden');
   assert.equal(
     POD_UPDATE_FORBIDDEN,
     'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
   );
-  assert.ok(errs[0]?.message.startsWith(`Forbidden: ${POD_UPDATE_FORBIDDEN}\n`));
-  assert.ok(errs[0]?.message.includes('restartPolicy: "Never"'));
+  assert.ok(e.message.startsWith(`Forbidden: ${POD_UPDATE_FORBIDDEN}\n`));
+  assert.ok(e.message.includes('restartPolicy: "Never"'));
   const removed = structuredClone(old);
   (removed.spec as { tolerations: unknown[] }).tolerations.pop();
   assert.deepEqual(errors(removed, old), [
