@@ -61,4 +61,6 @@ void test('service names are DNS-1035 labels and clusterIP may not change', () =
   const old = svc({ clusterIP: '10.43.0.5', ports: [{ port: 80 }] });
   const next = svc({ clusterIP: '10.43.0.6', ports: [{ port: 80 }] });
   assert.deepEqual(errors(next, old), ['spec.clusterIPs[0]: Invalid value: ["10.43.0.6"]: may not change once set']);
+  assert.equal(services.fieldSelectors['spec.clusterIP']?.(old), '10.43.0.5');
+  assert.equal(services.fieldSelectors['spec.type']?.(old), 'ClusterIP');
 });

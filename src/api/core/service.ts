@@ -113,7 +113,10 @@ export const services: ResourceDef = {
   shortNames: ['svc'],
   categories: ['all'],
   hasStatus: true,
-  fieldSelectors: {},
+  fieldSelectors: {
+    'spec.clusterIP': (o) => getStr(getObj(o, 'spec'), 'clusterIP') ?? '',
+    'spec.type': (o) => getStr(getObj(o, 'spec'), 'type') ?? '',
+  },
   defaults,
   validate,
   validateName: (name) => nameIsDNS1035Label(name),
