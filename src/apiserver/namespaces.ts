@@ -14,8 +14,8 @@ export async function bootstrapNamespaces(store: Store, registry: Registry, now:
   if (!def) return;
   for (const name of systemNamespaces) {
     const obj: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-    def.defaults?.(obj);
     prepareCreate(def, obj, now);
+    def.defaults?.(obj);
     (obj.metadata.labels ??= {})['kubernetes.io/metadata.name'] = name;
     try {
       await store.create(`/registry/namespaces/${name}`, encode(obj));

@@ -50,7 +50,7 @@ export async function startTestAPIServer(options: { endpoint?: string; bookmarkI
           ca: server.caCert,
           cert: server.adminCert,
           key: server.adminKey,
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(data === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(data)) }), ...headers },
         },
         (res) => {
           const chunks: Buffer[] = [];

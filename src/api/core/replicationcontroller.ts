@@ -68,6 +68,7 @@ export const replicationControllers: ResourceDef = {
   shortNames: ['rc'],
   categories: ['all'],
   hasStatus: true,
+  tracksGeneration: true,
   fieldSelectors: { 'status.replicas': (o) => String(getNum(getObj(o, 'status'), 'replicas') ?? 0) },
   defaults,
   validate,

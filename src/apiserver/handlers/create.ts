@@ -20,8 +20,8 @@ export const create: Handler = async (ctx, call) => {
   if (def.namespaced) await admitNamespace(ctx, call.info.namespace);
   const generate = !obj.metadata.name && obj.metadata.generateName;
   if (generate) obj.metadata.name = generateName(obj.metadata.generateName ?? '');
-  def.defaults?.(obj);
   prepareCreate(def, obj, ctx.now());
+  def.defaults?.(obj);
   validate(def, obj);
   if (call.query.get('dryRun') === 'All') return { code: 201, body: obj };
   for (let attempt = 1; ; attempt++) {
