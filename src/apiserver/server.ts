@@ -18,6 +18,7 @@ import { watch } from './handlers/watch.js';
 import type { APIServer } from './index.js';
 import { bootstrapNamespaces, purgeNamespace, terminatingNamespaces } from './namespaces.js';
 import type { APIServerOptions } from './options.js';
+import { openAPIv2Protobuf, openAPIv3, openAPIv3Root } from './openapi.js';
 import { loadOrCreatePKI } from './pki.js';
 import { Registry } from './registry.js';
 import { parseRequestInfo, type RequestInfo } from './request.js';
@@ -109,7 +110,21 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     if (reply) send(res, reply);
   };
 
+  const openapi = openAPIv3(registry);
+  const openapiV2 = openAPIv2Protobuf(registry);
   const discovery = (path: string, res: ServerResponse): void => {
+    if (path === '/openapi/v3') return send(res, { code: 200, body: openAPIv3Root(openapi) });
+    if (path === '/openapi/v2') {
+      res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': openapiV2.length });
+      res.end(openapiV2);
+      return;
+    }
+    const doc = path.startsWith('/openapi/v3/') ? openapi.get(path.slice('/openapi/v3/'.length)) : undefined;
+    if (doc) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, immutable', Etag: `"${doc.hash}"` });
+      res.end(doc.body);
+      return;
+    }
     const address = `${options.bindAddress === '0.0.0.0' ? '127.0.0.1' : options.bindAddress}:${String(port)}`;
     const parts = path.split('/').filter(Boolean);
     let body: unknown;

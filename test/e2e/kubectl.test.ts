@@ -130,8 +130,9 @@ describe('every kubectl version present', () => {
     test(`kubectl ${version}: create, get, delete`, () => {
       const kc = skiff.kubeconfig;
       const ns = `v${version.replace('.', '-')}`;
-      kubectlOK(kc, ['create', 'namespace', ns], { bin: path });
-      kubectlOK(kc, ['create', 'configmap', 'c', '-n', ns, '--from-literal=k=v'], { bin: path });
+      // `create -f`: the typed generators (`create configmap`) of kubectl 1.33 send protobuf, which comes with issue 3.
+      const manifest = `{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"${ns}"}}\n---\n{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"${ns}"},"data":{"k":"v"}}`;
+      kubectlOK(kc, ['create', '-f', '-'], { bin: path, input: manifest });
       assert.match(kubectlOK(kc, ['get', 'cm', '-n', ns], { bin: path }), /^c\s+1\s+/m);
       assert.equal(kubectlOK(kc, ['get', 'cm', 'c', '-n', ns, '-o', 'jsonpath={.data.k}'], { bin: path }), 'v');
       assert.match(kubectlOK(kc, ['delete', 'namespace', ns], { bin: path }), /deleted/);
