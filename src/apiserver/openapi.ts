@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceDef } from '../api/resource.js';
 import { kubernetesVersion } from './discovery.js';
-import { encodeMessage, type Field } from './protobuf.js';
+import { encodeMessage, type Field } from './protobuf/wire.js';
 import type { Registry } from './registry.js';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeMessage } from './protobuf.js';
+import { encodeMessage } from './wire.js';
 
 test('encodes strings, varints and nested messages in wire format', () => {
   // Known encodings from the protobuf docs: field 1 varint 150 = 08 96 01; field 2 string "testing".
