@@ -8,17 +8,25 @@ import { apiVersionOf } from './registry.js';
 /** RFC 3339 with seconds, as upstream's metav1.Time. */
 export const timestamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** The stored form of an object: JSON without resourceVersion (the store's revision is the version). */
+/**
+ * The stored form of an object: JSON without resourceVersion (the store's
+ * revision is the version), apiVersion, kind and metadata first so that
+ * reads can splice the version in without parsing (see `decodeJSON`).
+ */
 export function encode(obj: KubeObject): string {
   const { resourceVersion: _rv, ...metadata } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata });
+  const { apiVersion, kind, metadata: _m, ...rest } = obj;
+  return JSON.stringify({ apiVersion, kind, metadata, ...rest });
 }
 
 /** Fill in or check apiVersion/kind against the endpoint the object was sent to. */
 export function checkTypeMeta(def: ResourceDef, obj: KubeObject): void {
   const apiVersion = apiVersionOf(def);
-  if (obj.kind === undefined || obj.kind === '') obj.kind = def.kind;
-  if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersion;
+  // Decoded bodies may lack type meta although the type says otherwise.
+  const given = obj as { kind?: unknown; apiVersion?: unknown };
+  if (given.kind === undefined || given.kind === '') obj.kind = def.kind;
+  if (given.apiVersion === undefined || given.apiVersion === '') obj.apiVersion = apiVersion;
+  if (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') throw badRequest('apiVersion and kind must be strings');
   if (obj.apiVersion !== apiVersion)
     throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})`);
   if (obj.kind !== def.kind) throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${def.kind})`);
@@ -106,7 +114,7 @@ const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
 export function generateName(base: string): string {
   const prefix = base.length > 58 ? base.slice(0, 58) : base;
   let suffix = '';
-  for (let i = 0; i < 5; i++) suffix += nameChars[Math.floor(Math.random() * nameChars.length)];
+  for (let i = 0; i < 5; i++) suffix += nameChars.charAt(Math.floor(Math.random() * nameChars.length));
   return prefix + suffix;
 }
 

@@ -95,7 +95,7 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
 /** Check that a decoded body is an object with metadata; returns it typed. */
 export function asObject(value: unknown): KubeObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(value)?.slice(0, 100) ?? ''}'`);
+    throw badRequest(`Object 'Kind' is missing in '${value === undefined ? '' : JSON.stringify(value).slice(0, 100)}'`);
   const obj = value as Record<string, unknown>;
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
   if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
@@ -59,6 +60,8 @@ const healthPaths = /^\/(healthz|livez|readyz)(\/.*)?$/;
 export async function start(options: APIServerOptions): Promise<APIServer> {
   const now = options.now ?? (() => new Date());
   const abort = new AbortController();
+  // Every watch cache and every open watch listens on this signal.
+  setMaxListeners(0, abort.signal);
   const host = hostname();
   const ips = [firstServiceIP(options.serviceCIDR)];
   if (options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::') ips.push(options.bindAddress);
@@ -95,10 +98,16 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       res.end(ok ? 'ok' : '[-]skiff-bootstrap failed: not finished\nreadyz check failed');
       return;
     }
-    if (path === '/version') return send(res, { code: 200, body: versionInfo() });
+    if (path === '/version') {
+      send(res, { code: 200, body: versionInfo() });
+      return;
+    }
     if (!user) throw new APIError('Unauthorized', 'Unauthorized');
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
-    if (!info) return discovery(path, res);
+    if (!info) {
+      discovery(path, res);
+      return;
+    }
     const resource = registry.find(info.group, info.version, info.resource);
     const sub = info.subresource;
     if (!resource || (sub && !(sub === 'status' && resource.def.hasStatus)) || (info.namespace && !resource.def.namespaced))
@@ -113,7 +122,10 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const openapi = openAPIv3(registry);
   const openapiV2 = openAPIv2Protobuf(registry);
   const discovery = (path: string, res: ServerResponse): void => {
-    if (path === '/openapi/v3') return send(res, { code: 200, body: openAPIv3Root(openapi) });
+    if (path === '/openapi/v3') {
+      send(res, { code: 200, body: openAPIv3Root(openapi) });
+      return;
+    }
     if (path === '/openapi/v2') {
       res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': openapiV2.length });
       res.end(openapiV2);

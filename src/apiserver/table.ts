@@ -68,9 +68,10 @@ function podStatus(pod: KubeObject): string {
 
 function servicePorts(svc: KubeObject): string {
   const ports = arr(get(svc, 'spec', 'ports')).map((p) => {
-    const port = String(get(p, 'port'));
+    const n = get(p, 'port');
+    const port = typeof n === 'number' ? String(n) : '<unknown>';
     const node = get(p, 'nodePort');
-    return `${port}${node ? `:${String(node)}` : ''}/${str(get(p, 'protocol'), 'TCP')}`;
+    return `${port}${typeof node === 'number' ? `:${node}` : ''}/${str(get(p, 'protocol'), 'TCP')}`;
   });
   return ports.length ? ports.join(',') : '<none>';
 }

@@ -40,11 +40,26 @@ export interface WatchCacheOptions {
   readonly onError: (err: unknown) => void;
 }
 
-/** Decode a stored value into an object whose resourceVersion is its modRevision. */
+const metadataStart = '"metadata":{';
+
+/**
+ * The JSON of a stored value with its resourceVersion (the modRevision)
+ * spliced into metadata, without parsing: values are stored by `encode`
+ * with apiVersion, kind and metadata first.
+ */
+export function decodeJSON(kv: KeyValue): string {
+  const v = kv.value;
+  const at = v.startsWith('{"apiVersion":') ? v.indexOf(metadataStart) : -1;
+  if (at < 0) return JSON.stringify(decode(kv).object);
+  const i = at + metadataStart.length;
+  return `${v.slice(0, i)}"resourceVersion":"${kv.modRevision}"${v[i] === '}' ? '' : ','}${v.slice(i)}`;
+}
+
+/** Decode a stored value into an object whose resourceVersion is its modRevision, and its JSON. */
 export function decode(kv: KeyValue): { object: KubeObject; json: string } {
   const object = JSON.parse(kv.value) as KubeObject;
   object.metadata.resourceVersion = String(kv.modRevision);
-  return { object, json: JSON.stringify(object) };
+  return { object, json: kv.value.startsWith('{"apiVersion":') ? decodeJSON(kv) : JSON.stringify(object) };
 }
 
 /**
@@ -56,6 +71,8 @@ export function decode(kv: KeyValue): { object: KubeObject; json: string } {
 export class WatchCache {
   readonly #options: WatchCacheOptions;
   readonly #objects = new Map<string, CacheEntry>();
+  /** Keys by list prefix (the resource's, and each namespace's), sorted lazily and kept until a change. */
+  readonly #sorted = new Map<string, CacheEntry[]>();
   #events: CacheEvent[] = [];
   /** Watches may start from any revision >= this one. */
   #oldest = 0;
@@ -84,11 +101,26 @@ export class WatchCache {
     return this.#oldest;
   }
 
-  /** Current objects under `prefix` (inside the resource prefix), in key order. */
-  list(prefix: string): CacheEntry[] {
+  /**
+   * Current objects under `prefix` (the resource prefix, or a namespace's
+   * prefix inside it), in key order. The array is shared: do not modify it.
+   */
+  list(prefix: string): readonly CacheEntry[] {
+    const hit = this.#sorted.get(prefix);
+    if (hit) return hit;
     const out: CacheEntry[] = [];
     for (const [k, v] of this.#objects) if (k.startsWith(prefix)) out.push(v);
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.#sorted.set(prefix, out);
+    return out;
+  }
+
+  /** Forget the sorted lists that contain `key`: the resource's and its namespace's. */
+  #invalidate(key: string): void {
+    const { prefix } = this.#options;
+    this.#sorted.delete(prefix);
+    const slash = key.indexOf('/', prefix.length);
+    if (slash > 0) this.#sorted.delete(key.slice(0, slash + 1));
   }
 
   /** The current object at `key`. */
@@ -112,6 +144,7 @@ export class WatchCache {
     const { store, prefix } = this.#options;
     const res = await store.list(prefix);
     this.#objects.clear();
+    this.#sorted.clear();
     for (const kv of res.items) this.#objects.set(kv.key, { key: kv.key, ...decode(kv) });
     this.#events = [];
     this.#revision = res.revision;
@@ -120,13 +153,14 @@ export class WatchCache {
 
   async #run(): Promise<void> {
     const { store, prefix, signal } = this.#options;
-    while (!signal.aborted) {
+    const stopped = () => signal.aborted;
+    while (!stopped()) {
       try {
         for await (const batch of store.watch(prefix, { fromRevision: this.#revision + 1, signal })) {
           for (const e of batch) this.#apply(e);
         }
       } catch (err) {
-        if (signal.aborted) break;
+        if (stopped()) break;
         this.#options.onError(err);
         // Watchers may have missed events: end them (clients re-watch), then start over.
         this.#closeAll();
@@ -140,6 +174,7 @@ export class WatchCache {
   #apply(e: WatchEvent): void {
     const prevEntry = this.#objects.get(e.kv.key);
     const { object, json } = decode(e.kv);
+    this.#invalidate(e.kv.key);
     let type: CacheEvent['type'];
     if (e.type === 'delete') {
       type = 'DELETED';

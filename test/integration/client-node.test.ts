@@ -20,7 +20,7 @@ describe('@kubernetes/client-node against skiff', () => {
   test('create and list', async () => {
     const created = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'from-client', labels: { src: 'node' } }, data: { a: '1' } } });
     assert.equal(created.metadata?.name, 'from-client');
-    assert.ok(created.metadata?.uid);
+    assert.ok(created.metadata.uid);
     const list = await core.listNamespacedConfigMap({ namespace: 'default', labelSelector: 'src=node' });
     assert.deepEqual(list.items.map((i) => i.metadata?.name), ['from-client']);
     const ns = await core.listNamespace();

@@ -42,7 +42,7 @@ export async function startSkiff(options: { dataDir?: string; endpoint?: string 
   const args = ['server', '--data-dir', dataDir, '--https-port', String(port), '--runtime', 'fake', ...(options.endpoint ? ['--datastore-endpoint', options.endpoint] : []), ...(options.args ?? [])];
   const child = spawn(process.execPath, [skiffBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let logs = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (logs += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (logs += d));
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)));
   const stop = async () => {

@@ -19,7 +19,8 @@ export interface DeleteOptions {
 /** Read DeleteOptions from the request body (if any) and the query. */
 export async function deleteOptions(call: Call): Promise<DeleteOptions> {
   const body = await readBody(call.req);
-  const opts: DeleteOptions = body.length ? ((decodeBody(body, call.req.headers['content-type']) ?? {}) as DeleteOptions) : {};
+  const decoded = body.length ? decodeBody(body, call.req.headers['content-type']) : undefined;
+  const opts: DeleteOptions = typeof decoded === 'object' && decoded !== null ? { ...(decoded as DeleteOptions) } : {};
   const grace = call.query.get('gracePeriodSeconds');
   if (grace !== null) opts.gracePeriodSeconds = Number(grace);
   const policy = call.query.get('propagationPolicy');

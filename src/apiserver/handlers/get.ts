@@ -1,17 +1,24 @@
+import type { KubeObject } from '../../api/meta.js';
 import { notFound } from '../errors.js';
 import { toTable } from '../table.js';
+import { decode, decodeJSON } from '../watchcache.js';
 import type { Handler } from './context.js';
-import { includeOf, keyOf, readCurrent, targetOf } from './read.js';
+import { includeOf, keyOf, targetOf } from './read.js';
 
 /** GET one object: from the watch cache for resourceVersion=0, else from the store. */
 export const get: Handler = async (ctx, call) => {
-  let found: { object: import('../../api/meta.js').KubeObject; json: string };
+  let found: { object: KubeObject; json: string };
   if (call.query.get('resourceVersion') === '0') {
     await call.resource.cache.ready();
     const hit = call.resource.cache.get(keyOf(call));
     if (!hit) throw notFound(targetOf(call));
     found = hit;
-  } else found = await readCurrent(ctx, call);
+  } else {
+    const kv = await ctx.store.get(keyOf(call));
+    if (!kv) throw notFound(targetOf(call));
+    if (!call.wantsTable) return { code: 200, body: decodeJSON(kv), raw: true };
+    found = decode(kv);
+  }
   if (call.wantsTable)
     return { code: 200, body: toTable(found.object.kind, [found.object], { now: ctx.now(), include: includeOf(call.query), resourceVersion: found.object.metadata.resourceVersion ?? '' }) };
   return { code: 200, body: found.json, raw: true };

@@ -4,13 +4,14 @@ import { badRequest, expired } from '../errors.js';
 import { buildFilter, type ObjectFilter } from '../filter.js';
 import { apiVersionOf, listPrefix } from '../registry.js';
 import { toTable } from '../table.js';
-import { decode } from '../watchcache.js';
+import { decode, decodeJSON } from '../watchcache.js';
 import type { Call, Handler, HandlerContext } from './context.js';
 import { includeOf } from './read.js';
 
 /** One page of a list: objects with their JSON, the revision read at, and where to continue. */
 interface Page {
-  readonly items: { object: KubeObject; json: string }[];
+  /** `object` is absent when the caller needs only JSON (no filter, no table). */
+  readonly items: readonly { object?: KubeObject; json: string }[];
   readonly revision: number;
   readonly continue: string;
   readonly remaining: number | undefined;
@@ -34,8 +35,8 @@ function decodeContinue(token: string, prefix: string): { rv: number; start: str
 }
 
 /** Read a page from the store at a fixed revision, scanning on until `limit` objects pass the filter. */
-async function storePage(ctx: HandlerContext, prefix: string, filter: ObjectFilter, limit: number, revision: number, start: string | undefined): Promise<Page> {
-  const items: Page['items'] = [];
+async function storePage(ctx: HandlerContext, prefix: string, filter: ObjectFilter, limit: number, revision: number, start: string | undefined, jsonOnly: boolean): Promise<Page> {
+  const items: { object?: KubeObject; json: string }[] = [];
   let startKey = start;
   let rev = revision;
   for (;;) {
@@ -43,6 +44,10 @@ async function storePage(ctx: HandlerContext, prefix: string, filter: ObjectFilt
     const res = await ctx.store.list(prefix, { limit: want, revision: rev, ...(startKey ? { startKey } : {}) });
     rev = res.revision;
     for (const kv of res.items) {
+      if (jsonOnly) {
+        items.push({ json: decodeJSON(kv) });
+        continue;
+      }
       const d = decode(kv);
       if (!filter || filter(d.object)) items.push(d);
     }
@@ -55,6 +60,7 @@ async function storePage(ctx: HandlerContext, prefix: string, filter: ObjectFilt
 }
 
 async function readPage(ctx: HandlerContext, call: Call, filter: ObjectFilter): Promise<Page> {
+  const jsonOnly = !filter && !call.wantsTable;
   const q = call.query;
   const rv = q.get('resourceVersion') ?? '';
   const match = q.get('resourceVersionMatch') ?? '';
@@ -69,15 +75,16 @@ async function readPage(ctx: HandlerContext, call: Call, filter: ObjectFilter): 
   if (rv === '0' && match !== 'Exact') {
     const cache = call.resource.cache;
     await cache.ready();
-    const items = cache.list(prefix).filter((e) => !filter || filter(e.object));
+    const all = cache.list(prefix);
+    const items = filter ? all.filter((e) => filter(e.object)) : all;
     return { items, revision: cache.revision, continue: '', remaining: undefined };
   }
   try {
     if (token) {
       const t = decodeContinue(token, prefix);
-      return await storePage(ctx, prefix, filter, limit, t.rv, t.start);
+      return await storePage(ctx, prefix, filter, limit, t.rv, t.start, jsonOnly);
     }
-    return await storePage(ctx, prefix, filter, limit, match === 'Exact' ? Number(rv) : 0, undefined);
+    return await storePage(ctx, prefix, filter, limit, match === 'Exact' ? Number(rv) : 0, undefined, jsonOnly);
   } catch (err) {
     if (isCompacted(err)) throw expired(token ? tooOldContinue : `too old resource version: ${rv}`);
     throw err;
@@ -90,7 +97,7 @@ export const list: Handler = async (ctx, call) => {
   const page = await readPage(ctx, call, buildFilter(def, call.query));
   const rv = String(page.revision);
   if (call.wantsTable) {
-    const objects = page.items.map((i) => i.object);
+    const objects = page.items.map((i) => i.object).filter((o): o is KubeObject => o !== undefined);
     return { code: 200, body: toTable(def.kind, objects, { now: ctx.now(), include: includeOf(call.query), resourceVersion: rv, continue: page.continue }) };
   }
   const meta: Record<string, unknown> = { resourceVersion: rv };

@@ -85,7 +85,10 @@ export const watch: Handler = async (ctx, call) => {
     if (sendInitial && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
   }
   try {
-    stopCache = cache.watch(from, onEvent, finish).stop;
+    const w = cache.watch(from, onEvent, finish);
+    stopCache = () => {
+      w.stop();
+    };
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     send(`{"type":"ERROR","object":${JSON.stringify(toStatus(expired(err.message)))}}\n`);
