@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYAML } from 'yaml';
 import type { KubeObject } from '../api/meta.js';
 import { APIError, badRequest } from './errors.js';
+import { decodeProtobufObject, isProtobufError } from './protobuf/decode.js';
 
 /** What a resource request asks for, parsed from its path and method (upstream's RequestInfo). */
 export interface RequestInfo {
@@ -83,7 +84,15 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const type = (contentType ?? 'application/json').split(';')[0]?.trim() ?? '';
   const text = body.toString('utf8');
-  if (type.includes('protobuf')) throw new APIError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  if (type.includes('protobuf')) {
+    try {
+      return decodeProtobufObject(body);
+    } catch (err) {
+      if (!isProtobufError(err)) throw err;
+      if (err.code === 'UnknownKind') throw new APIError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${err.message})`);
+      throw badRequest(`error decoding protobuf: ${err.message}`);
+    }
+  }
   try {
     return type === 'application/yaml' ? (parseYAML(text) as unknown) : (JSON.parse(text) as unknown);
   } catch (err) {
