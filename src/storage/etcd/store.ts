@@ -29,8 +29,7 @@ export class EtcdStore implements Store {
   /** {@inheritDoc Store.create} */
   async create(key: string, value: string): Promise<number> {
     const res = await this.#txn(key, { key: bytes(key), target: 'Version', result: 'Equal', version: 0 }, { request_put: { key: bytes(key), value: bytes(value) } });
-    const existing = res.responses[0]?.response_range.kvs[0];
-    if (!res.succeeded) throw new StorageError('AlreadyExists', key, existing ? Number(existing.mod_revision) : 0);
+    if (!res.succeeded) throw new StorageError('AlreadyExists', key, failedRead(res)?.modRevision ?? 0);
     return Number(res.header.revision);
   }
 
@@ -43,7 +42,8 @@ export class EtcdStore implements Store {
   /** {@inheritDoc Store.delete} */
   async delete(key: string, expectedRevision: number): Promise<KeyValue> {
     const res = await this.#compareAndDo(key, expectedRevision, { request_delete_range: { key: bytes(key), prev_kv: true } });
-    const prev = res.responses[0]?.response_delete_range.prev_kvs[0];
+    const deleted = res.responses[0]?.response_delete_range;
+    const prev = deleted?.prev_kvs[0];
     if (!prev) throw new StorageError('NotFound', key);
     return { ...toKeyValue(prev), modRevision: Number(res.header.revision) };
   }
@@ -146,9 +146,9 @@ export class EtcdStore implements Store {
       : { key: bytes(key), target: 'Mod' as const, result: 'Equal' as const, mod_revision: expected };
     const res = await this.#txn(key, compare, op);
     if (res.succeeded) return res;
-    const current = res.responses[0]?.response_range.kvs[0];
+    const current = failedRead(res);
     if (!current) throw new StorageError('NotFound', key);
-    throw new StorageError('Conflict', key, Number(current.mod_revision));
+    throw new StorageError('Conflict', key, current.modRevision);
   }
 
   async #txn(key: string, compare: NonNullable<Parameters<Etcd3['kv']['txn']>[0]['compare']>[number], success: IRequestOp): Promise<ITxnResponse> {
@@ -169,4 +169,11 @@ export class EtcdStore implements Store {
       throw mapEtcdError(err, key);
     }
   }
+}
+
+/** The key as the failure branch of a write transaction read it. */
+function failedRead(res: ITxnResponse): KeyValue | undefined {
+  const range = res.responses[0]?.response_range;
+  const kv = range?.kvs[0];
+  return kv ? toKeyValue(kv) : undefined;
 }

@@ -37,14 +37,15 @@ export function watchEtcd(client: Etcd3, prefix: string, options: WatchOptions, 
     pin();
     queue.push(events);
   });
+  // etcd 3.4 cancels a compacted watch without a reason, so ask whether the
+  // resume point is still readable to tell `Compacted` from other failures.
   watcher.on('error', (err: Error) => {
-    if (!isEtcdCompacted(err)) {
-      queue.fail(new StorageError('Unavailable', prefix, 0, { cause: err }));
-      return;
-    }
     compactRevision().then(
-      (rev) => { queue.fail(new StorageError('Compacted', prefix, rev, { cause: err })); },
-      () => { queue.fail(new StorageError('Compacted', prefix, 0, { cause: err })); },
+      (rev) => {
+        const compacted = isEtcdCompacted(err) || (delivered >= 0 && delivered + 1 < rev);
+        queue.fail(compacted ? new StorageError('Compacted', prefix, rev, { cause: err }) : new StorageError('Unavailable', prefix, 0, { cause: err }));
+      },
+      () => { queue.fail(new StorageError('Unavailable', prefix, 0, { cause: err })); },
     );
   });
   return queue;
