@@ -104,6 +104,18 @@ export function conformance(backend: string, factory: SubjectFactory): void {
       assert.deepEqual(all.items[0], await store.get(`${p}a`));
     });
 
+    run('keys are ordered by code point, also beyond ASCII', async (store, p) => {
+      const names = ['z', 'é', 'é/x', 'éa', '日本', '\u{1F600}', 'ÿ'];
+      for (const k of names) await store.create(`${p}${k}`, k);
+      const keys = async (prefix: string) => (await store.list(prefix)).items.map((kv) => kv.value);
+      assert.deepEqual(await keys(p), ['z', 'é', 'é/x', 'éa', 'ÿ', '日本', '\u{1F600}']);
+      assert.deepEqual(await keys(`${p}é`), ['é', 'é/x', 'éa']);
+      assert.deepEqual(await keys(`${p}日`), ['日本']);
+      assert.deepEqual(await keys(`${p}\u{1F600}`), ['\u{1F600}']);
+      const page = await store.list(p, { startKey: `${p}ÿ`, limit: 1 });
+      assert.deepEqual([page.items.map((kv) => kv.value), page.remaining], [['ÿ'], 2]);
+    });
+
     run('pages at a fixed revision stay consistent while writes happen between them', async (store, p) => {
       const key = (i: number) => `${p}${String(i).padStart(3, '0')}`;
       for (let i = 0; i < 25; i++) await store.create(key(i), `v${i}`);
