@@ -23,7 +23,10 @@ export interface ListOptions {
   readonly limit?: number;
   /** Start at this key (inclusive), inside the prefix: the continue point of a previous page. */
   readonly startKey?: string;
-  /** Read as of this revision (0 or absent: the current one). Throws `Compacted` if compacted away. */
+  /**
+   * Read as of this revision (0 or absent: the current one). Throws `Compacted`
+   * if compacted away, `RangeError` if newer than the current revision.
+   */
   readonly revision?: number;
 }
 
@@ -38,7 +41,11 @@ export interface ListResult {
 
 /** Options of {@link Store.watch}. */
 export interface WatchOptions {
-  /** Deliver events with revision >= this (inclusive, as etcd's start_revision). 0: from now. */
+  /**
+   * Deliver events with revision >= this (inclusive, as etcd's start_revision).
+   * 0: from now; on a remote store "now" is when the server sets the watch up,
+   * a moment after the call, so pass a revision (list's + 1) to miss nothing.
+   */
   readonly fromRevision: number;
   /** Aborting ends the watch (the iterator returns). */
   readonly signal: AbortSignal;
@@ -81,9 +88,13 @@ export interface Store {
   watch(prefix: string, options: WatchOptions): AsyncIterable<readonly WatchEvent[]>;
   /** The revision of the latest write. */
   currentRevision(): Promise<number>;
-  /** The oldest revision still readable/watchable (everything before it is compacted). */
+  /** The oldest revision still readable/watchable (everything before it is compacted); 0 if never compacted. */
   compactRevision(): Promise<number>;
-  /** Discard history before `revision` (current values stay). */
+  /**
+   * Discard history before `revision` (current values stay; `revision` itself
+   * stays readable). An older revision than the last compaction is a no-op;
+   * one newer than the current revision throws `RangeError`.
+   */
   compact(revision: number): Promise<void>;
   /** Release connections and files. */
   close(): Promise<void>;
