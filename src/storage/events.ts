@@ -14,13 +14,14 @@ export class EventQueue implements AsyncIterable<readonly WatchEvent[]> {
   #wake: (() => void) | undefined;
   readonly #signal: AbortSignal;
   readonly #onClose: () => void;
+  readonly #onAbort = (): void => { this.end(); };
 
   /** A queue that ends when `signal` aborts; `onClose` runs once when it ends for any reason. */
   constructor(signal: AbortSignal, onClose: () => void) {
     this.#signal = signal;
     this.#onClose = onClose;
     if (signal.aborted) this.end();
-    else signal.addEventListener('abort', () => { this.end(); }, { once: true });
+    else signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /** True once the queue has ended (no more pushes are delivered). */
@@ -46,6 +47,7 @@ export class EventQueue implements AsyncIterable<readonly WatchEvent[]> {
   end(): void {
     if (this.#done) return;
     this.#done = true;
+    this.#signal.removeEventListener('abort', this.#onAbort);
     if (this.#signal.aborted) this.#batches = [];
     this.#onClose();
     this.#notify();

@@ -78,8 +78,10 @@ export class RevisionLog {
   /** Keys in the range, in key order, live or as of a revision; `limit` 0 means all. */
   list(q: ListQuery): KeyValue[] {
     const [where, args] = q.revision === undefined ? liveSource(q) : historySource(q, q.revision);
+    // Order by the driving table's key so SQLite walks its index instead of sorting.
+    const order = q.revision === undefined ? 'c.key' : 'l.key';
     const limit = q.limit > 0 ? ` LIMIT ${String(Math.floor(q.limit))}` : '';
-    return this.#sql(`SELECT ${KV} FROM ${where} ORDER BY l.key${limit}`).all(...args) as KeyValue[];
+    return this.#sql(`SELECT ${KV} FROM ${where} ORDER BY ${order}${limit}`).all(...args) as KeyValue[];
   }
 
   /** How many keys are in the range, live or as of a revision. */
@@ -94,7 +96,8 @@ export class RevisionLog {
     const sql =
       'SELECT l.*, p.value AS prev_value, p.create_revision AS prev_create FROM log l ' +
       'LEFT JOIN log p ON p.revision = l.prev_revision ' +
-      `WHERE l.revision >= ? AND l.revision <= ? AND l.key >= ?${end === undefined ? '' : ' AND l.key < ?'} ORDER BY l.revision`;
+      // `+l.key`: drive the scan by revision (recent history), never by the key index.
+      `WHERE l.revision >= ? AND l.revision <= ? AND +l.key >= ?${end === undefined ? '' : ' AND +l.key < ?'} ORDER BY l.revision`;
     const args = end === undefined ? [from, to, prefix] : [from, to, prefix, end];
     return (this.#sql(sql).all(...args) as LogRow[]).map(toEvent);
   }
@@ -165,13 +168,12 @@ function liveSource(r: Range): [string, unknown[]] {
   return [`current c JOIN log l ON l.revision = c.revision WHERE c.key >= ?${bound}`, args];
 }
 
-/** FROM/WHERE over the latest row of each key as of `revision`, tombstones excluded. */
+/** FROM/WHERE over the latest row of each key as of `revision`, tombstones excluded, walking the key index in order. */
 function historySource(r: Range, revision: number): [string, unknown[]] {
-  const bound = r.end === undefined ? '' : ' AND key < ?';
+  const bound = r.end === undefined ? '' : ' AND l.key < ?';
   const args = r.end === undefined ? [r.start, revision] : [r.start, r.end, revision];
   return [
-    `(SELECT max(revision) AS r FROM log WHERE key >= ?${bound} AND revision <= ? GROUP BY key) m ` +
-      'JOIN log l ON l.revision = m.r WHERE l.deleted = 0',
+    `log l WHERE l.key >= ?${bound} AND l.revision = (SELECT max(revision) FROM log WHERE key = l.key AND revision <= ?) AND l.deleted = 0`,
     args,
   ];
 }
