@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { kinds, messageFields, messages, parseField } from './schema.js';
+
+test('parses table entries', () => {
+  assert.deepEqual(parseField('name'), { json: 'name', inline: false, keepZero: false, shape: 'single', type: { scalar: 'string' } });
+  assert.deepEqual(parseField('replicas int32?'), { json: 'replicas', inline: false, keepZero: true, shape: 'single', type: { scalar: 'int32' } });
+  assert.deepEqual(parseField('ports []ServicePort').type, { message: 'ServicePort' });
+  assert.deepEqual(parseField('limits map<Quantity>'), { json: 'limits', inline: false, keepZero: false, shape: 'map', type: { wellKnown: 'Quantity' } });
+  assert.equal(parseField('... LocalObjectReference').inline, true);
+});
+
+test('every message a table names, and every kind, has a table', () => {
+  for (const name of Object.keys(messages)) {
+    for (const [num, spec] of messageFields(name) ?? []) {
+      assert.ok(Number.isInteger(num) && num > 0, `${name}: field number ${num}`);
+      if ('message' in spec.type) assert.ok(messages[spec.type.message], `${name}.${spec.json} names unknown message ${spec.type.message}`);
+    }
+  }
+  for (const [kind, name] of Object.entries(kinds)) assert.ok(messages[name], `${kind} → ${name}`);
+});
