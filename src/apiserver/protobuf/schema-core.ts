@@ -41,7 +41,6 @@ export const coreTables: Readonly<Record<string, MessageTable>> = {
     20: 'allocateLoadBalancerNodePorts bool?',
     21: 'loadBalancerClass string?',
     22: 'internalTrafficPolicy string?',
-    23: 'trafficDistribution string?',
   },
   ServicePort: { 1: 'name', 2: 'protocol', 3: 'port int32?', 4: 'targetPort IntOrString', 5: 'nodePort int32', 6: 'appProtocol string?' },
   SessionAffinityConfig: { 1: 'clientIP ClientIPConfig' },

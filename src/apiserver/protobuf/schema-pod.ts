@@ -210,11 +210,9 @@ export const podTables: Readonly<Record<string, MessageTable>> = {
     10: 'initContainerStatuses []ContainerStatus',
     11: 'nominatedNodeName',
     12: 'podIPs []PodIP',
-    16: 'hostIPs []HostIP',
   },
   PodCondition: { 1: 'type', 2: 'status', 3: 'lastProbeTime Time', 4: 'lastTransitionTime Time', 5: 'reason', 6: 'message' },
   PodIP: { 1: 'ip' },
-  HostIP: { 1: 'ip' },
   ContainerStatus: {
     1: 'name',
     2: 'state ContainerState',
