@@ -40,6 +40,8 @@ export async function startSkiff(options: { dataDir?: string; endpoint?: string 
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const port = await freePort();
   const args = ['server', '--data-dir', dataDir, '--https-port', String(port), '--runtime', 'fake', ...(options.endpoint ? ['--datastore-endpoint', options.endpoint] : []), ...(options.args ?? [])];
+  // A kubeconfig left by an earlier run must not pass for this one's readiness.
+  rmSync(join(dataDir, 'kubeconfig.yaml'), { force: true });
   const child = spawn(process.execPath, [skiffBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let logs = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (logs += d));
