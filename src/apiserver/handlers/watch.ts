@@ -10,6 +10,15 @@ import { includeOf } from './read.js';
 /** A watcher whose unsent output passes this many bytes is dropped, as upstream drops unresponsive watchers. */
 const maxBuffered = 16 * 1024 * 1024;
 
+/** Encoded event lines by event and type: made once, written to every watcher that gets them. */
+const lines = new WeakMap<CacheEvent, Partial<Record<string, Buffer>>>();
+
+function eventLine(e: CacheEvent, type: string): Buffer {
+  let byType = lines.get(e);
+  if (!byType) lines.set(e, (byType = {}));
+  return (byType[type] ??= Buffer.from(`{"type":"${type}","object":${e.json}}\n`));
+}
+
 /**
  * GET ?watch=true: a stream of JSON events, one per line, served from the
  * watch cache. resourceVersion "" or "0" starts with ADDED for every current
@@ -33,8 +42,8 @@ export const watch: Handler = async (ctx, call) => {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let headersSent = false;
-  const render = (type: string, obj: KubeObject, json: string) => {
-    if (!call.wantsTable) return `{"type":"${type}","object":${json}}\n`;
+  const render = (type: string, obj: KubeObject, json: string, e?: CacheEvent): string | Buffer => {
+    if (!call.wantsTable) return e ? eventLine(e, type) : `{"type":"${type}","object":${json}}\n`;
     const table = toTable(def.kind, [obj], { now: ctx.now(), include: includeOf(q), noHeaders: headersSent });
     headersSent = true;
     return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
@@ -53,7 +62,7 @@ export const watch: Handler = async (ctx, call) => {
     ctx.signal.removeEventListener('abort', onAbort);
     res.end();
   };
-  const send = (text: string) => {
+  const send = (text: string | Buffer) => {
     if (closed) return;
     res.write(text);
     if (res.writableLength > maxBuffered) finish();
@@ -65,9 +74,9 @@ export const watch: Handler = async (ctx, call) => {
     const now = matches(e.object, e.key);
     const before = e.type === 'MODIFIED' && matches(e.prev, e.key);
     if (e.type === 'DELETED') {
-      if (now) send(render('DELETED', e.object, e.json));
-    } else if (now) send(render(before ? 'MODIFIED' : 'ADDED', e.object, e.json));
-    else if (before) send(render('DELETED', e.object, e.json));
+      if (now) send(render('DELETED', e.object, e.json, e));
+    } else if (now) send(render(before ? 'MODIFIED' : 'ADDED', e.object, e.json, e));
+    else if (before) send(render('DELETED', e.object, e.json, e));
   };
   const bookmark = (annotations?: Record<string, string>) => {
     const meta: Record<string, unknown> = { resourceVersion: String(Math.max(lastRevision, cache.revision)) };
