@@ -65,6 +65,20 @@ export function watchConformance(factory: SubjectFactory, run: Run): void {
     assert.deepEqual(events.map((e) => e.kv.modRevision), revs.filter((r) => r >= start).slice(0, events.length));
   });
 
+  run('a watch with an aborted signal ends at once; aborting ends a running one', async (store, p) => {
+    const iterate = async (signal: AbortSignal) => {
+      const seen: WatchEvent[] = [];
+      for await (const batch of store.watch(p, { fromRevision: 0, signal })) seen.push(...batch);
+      return seen;
+    };
+    assert.deepEqual(await iterate(AbortSignal.abort()), []);
+    const ac = new AbortController();
+    const running = iterate(ac.signal);
+    ac.abort();
+    assert.deepEqual(await running, []);
+    await store.create(`${p}after`, 'x');
+  });
+
   run('8 concurrent writers: the watcher sees every revision once, in order', async (store, p) => {
     const from = (await store.currentRevision()) + 1;
     const watched = collect(store, p, from, (events) => events.length >= 1600);

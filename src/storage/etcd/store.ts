@@ -79,9 +79,11 @@ export class EtcdStore implements Store {
       closed.fail(new StorageError('Unavailable', prefix));
       return closed;
     }
-    const queue = watchEtcd(this.#client, prefix, options, () => this.compactRevision());
+    // The queue may end inside watchEtcd (signal already aborted), before `queue` is assigned.
+    const ref: { queue?: EventQueue } = {};
+    const queue = watchEtcd(this.#client, prefix, options, () => this.compactRevision(), () => { if (ref.queue) this.#watches.delete(ref.queue); });
+    ref.queue = queue;
     if (!queue.closed) this.#watches.add(queue);
-    options.signal.addEventListener('abort', () => this.#watches.delete(queue), { once: true });
     return queue;
   }
 

@@ -13,7 +13,7 @@ import { isEtcdCompacted } from './errors.js';
  * while etcd is still catching a watcher up) and drop anything already
  * delivered, so the watch survives etcd restarts without gaps or duplicates.
  */
-export function watchEtcd(client: Etcd3, prefix: string, options: WatchOptions, compactRevision: () => Promise<number>): EventQueue {
+export function watchEtcd(client: Etcd3, prefix: string, options: WatchOptions, compactRevision: () => Promise<number>, onClose: () => void): EventQueue {
   const { key, range_end } = prefixRange(prefix);
   let builder = client.watch().inRange(new Range(key, range_end)).withPreviousKV();
   if (options.fromRevision > 0) builder = builder.startRevision(String(options.fromRevision));
@@ -22,6 +22,7 @@ export function watchEtcd(client: Etcd3, prefix: string, options: WatchOptions, 
   const queue = new EventQueue(options.signal, () => {
     watcher.removeAllListeners('data');
     watcher.cancel().catch(() => undefined);
+    onClose();
   });
   const pin = () => {
     if (delivered >= 0) watcher.request.start_revision = String(delivered + 1);

@@ -101,12 +101,11 @@ export class SqliteStore implements Store {
 
   /** {@inheritDoc Store.watch} */
   watch(prefix: string, options: WatchOptions): AsyncIterable<readonly WatchEvent[]> {
-    const watcher: Watcher = {
-      prefix,
-      from: options.fromRevision,
-      queue: new EventQueue(options.signal, () => this.#watchers.delete(watcher)),
-    };
-    const { from, queue } = watcher;
+    // The queue ends at once if the signal is already aborted, before `watcher` exists: nothing to remove then.
+    const ref: { watcher?: Watcher } = {};
+    const queue = new EventQueue(options.signal, () => { if (ref.watcher) this.#watchers.delete(ref.watcher); });
+    const watcher: Watcher = (ref.watcher = { prefix, from: options.fromRevision, queue });
+    const { from } = watcher;
     if (this.#closed) queue.fail(new StorageError('Unavailable', prefix));
     else if (from > 0 && from < this.#compactRevision) queue.fail(new StorageError('Compacted', prefix, this.#compactRevision));
     if (queue.closed) return queue;
