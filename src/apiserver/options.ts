@@ -19,6 +19,8 @@ export interface APIServerOptions {
   readonly now?: () => Date;
   /** How often watches that allow bookmarks get one (default 60 s, as upstream's ~1 min). */
   readonly bookmarkIntervalMs?: number;
+  /** Time between datastore compactions (default 5 min, as kube-apiserver's). */
+  readonly compactionIntervalMs?: number;
   /** Structured log sink for server-side problems (default: stderr). */
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { coreV1 } from '../api/core/index.js';
 import { newAuthenticator, type User } from './authn.js';
 import { apiGroup, apiGroupList, apiVersions, resourceList, versionInfo } from './discovery.js';
+import { startCompactor } from './compactor.js';
 import { APIError, toStatus } from './errors.js';
 import type { Call, Handler, HandlerContext, Reply } from './handlers/context.js';
 import { create } from './handlers/create.js';
@@ -175,6 +176,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   await registry.ready();
   await bootstrapNamespaces(options.store, registry, now());
   for (const name of await terminatingNamespaces(options.store)) ctx.onNamespaceTerminating(name);
+  startCompactor({ store: options.store, intervalMs: options.compactionIntervalMs ?? 5 * 60_000, signal: abort.signal, onError: (err) => log('compaction failed', { err: String(err) }) });
   ready = true;
 
   const urlHost = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;

@@ -141,6 +141,28 @@ describe('generic REST', () => {
     assert.deepEqual(seen, Array.from({ length: 25 }, (_, i) => `c${String(i).padStart(2, '0')}`));
   });
 
+  test('resourceVersionMatch=Exact lists the past; a compacted continue token is 410 Expired', async () => {
+    await api.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'past' } });
+    await api.request('POST', '/api/v1/namespaces/past/configmaps', cm('p1'));
+    await api.request('POST', '/api/v1/namespaces/past/configmaps', cm('p2'));
+    const then = (await api.request('GET', '/api/v1/namespaces/past/configmaps?limit=1')).body as List;
+    await api.request('DELETE', '/api/v1/namespaces/past/configmaps/p1');
+    const exact = (await api.request('GET', `/api/v1/namespaces/past/configmaps?resourceVersion=${then.metadata.resourceVersion}&resourceVersionMatch=Exact`)).body as List;
+    assert.deepEqual(exact.items.map((i) => i.metadata.name), ['p1', 'p2']);
+    assert.equal(exact.metadata.resourceVersion, then.metadata.resourceVersion);
+    const now = (await api.request('GET', '/api/v1/namespaces/past/configmaps')).body as List;
+    assert.deepEqual(now.items.map((i) => i.metadata.name), ['p2']);
+    await api.store.compact(await api.store.currentRevision());
+    const gone = await api.request('GET', `/api/v1/namespaces/past/configmaps?limit=1&continue=${encodeURIComponent(then.metadata.continue ?? '')}`);
+    assert.equal(gone.status, 410);
+    assert.equal((gone.body as Status).reason, 'Expired');
+    assert.match((gone.body as Status).message, /The provided continue parameter is too old/);
+    const old = await api.request('GET', `/api/v1/namespaces/past/configmaps?resourceVersion=${then.metadata.resourceVersion}&resourceVersionMatch=Exact`);
+    assert.equal(old.status, 410);
+    const badToken = await api.request('GET', '/api/v1/namespaces/past/configmaps?limit=1&continue=garbage');
+    assert.equal(badToken.status, 400);
+  });
+
   test('status subresource and main resource each ignore the other half', async () => {
     const c = (await api.request('POST', '/api/v1/namespaces/default/pods', pod('st'))).body as Obj;
     assert.deepEqual((c.status as { phase: string }).phase, 'Pending');
