@@ -91,7 +91,7 @@ export async function loadOrCreatePKI(dir: string, hosts: PKIHosts, options: PKI
     ca = { cert: files.caCert, key: files.caKey };
     caX509 = parseCA(ca);
   } else if (files.caCert === undefined && files.caKey === undefined) {
-    ca = issueCA(now, CA_DAYS);
+    ca = await issueCA(now, CA_DAYS);
     caX509 = new X509Certificate(ca.cert);
     await save(dir, 'caKey', 'caCert', ca);
   } else {
@@ -104,7 +104,7 @@ export async function loadOrCreatePKI(dir: string, hosts: PKIHosts, options: PKI
     server = oldServer.pair;
   } else {
     const sans = oldServer === undefined ? want : union(sansOf(oldServer.x509), want);
-    server = issueLeaf(ca, now, LEAF_DAYS, { cn: 'kube-apiserver', usage: 'serverAuth', sans });
+    server = await issueLeaf(ca, now, LEAF_DAYS, { cn: 'kube-apiserver', usage: 'serverAuth', sans });
     await save(dir, 'serverKey', 'serverCert', server);
   }
 
@@ -113,7 +113,7 @@ export async function loadOrCreatePKI(dir: string, hosts: PKIHosts, options: PKI
   if (oldAdmin !== undefined && !expiring(oldAdmin.x509, now)) {
     admin = oldAdmin.pair;
   } else {
-    admin = issueLeaf(ca, now, LEAF_DAYS, { o: 'system:masters', cn: 'system:admin', usage: 'clientAuth' });
+    admin = await issueLeaf(ca, now, LEAF_DAYS, { o: 'system:masters', cn: 'system:admin', usage: 'clientAuth' });
     await save(dir, 'adminKey', 'adminCert', admin);
   }
 
