@@ -147,7 +147,7 @@ const printers: Record<string, Printer> = {
     },
   },
   Event: {
-    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 1), col('Source', 1), col('Message'), col('First Seen', 1), col('Count', 1), nameCol],
+    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 1), col('Source', 1), col('Message'), col('First Seen', 1), col('Count', 1), { ...nameCol, priority: 1 }],
     row: (e, now) => {
       const last = str(e.lastTimestamp, str(e.eventTime, e.metadata.creationTimestamp ?? ''));
       const io = e.involvedObject;
