@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './net.js';
 
 /** The etcd binary of Debian's `etcd-server` package. */
 export const ETCD_BINARY = '/usr/bin/etcd';
@@ -28,18 +28,6 @@ export interface StartEtcdOptions {
   readonly port?: number;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => { resolve(port); });
-    });
-  });
-}
 
 /** True once etcd's `/health` says so. */
 async function healthy(port: number): Promise<boolean> {

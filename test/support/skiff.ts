@@ -1,25 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './net.js';
+
+export { freePort } from './net.js';
 
 /** The repository's `bin/skiff`. */
 export const skiffBin = fileURLToPath(new URL('../../../bin/skiff', import.meta.url));
-
-/** A free TCP port on 127.0.0.1 (closed again before it is returned). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A `skiff server` process started by a test. */
 export interface SkiffProcess {
@@ -27,6 +17,8 @@ export interface SkiffProcess {
   readonly kubeconfig: string;
   readonly port: number;
   readonly child: ChildProcess;
+  /** Milliseconds from spawn to the kubeconfig appearing (ready). */
+  readonly readyMs: number;
   /** Everything it printed to stderr so far. */
   logs(): string;
   /** SIGTERM, then SIGKILL after 5 s; resolves with the exit code (or signal name). */
@@ -42,7 +34,14 @@ export async function startSkiff(options: { dataDir?: string; endpoint?: string 
   const args = ['server', '--data-dir', dataDir, '--https-port', String(port), '--runtime', 'fake', ...(options.endpoint ? ['--datastore-endpoint', options.endpoint] : []), ...(options.args ?? [])];
   // A kubeconfig left by an earlier run must not pass for this one's readiness.
   rmSync(join(dataDir, 'kubeconfig.yaml'), { force: true });
+  const started = performance.now();
   const child = spawn(process.execPath, [skiffBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Never leave a server behind, even if the test process exits abruptly.
+  const killNow = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killNow);
+  child.once('exit', () => process.off('exit', killNow));
   let logs = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (logs += d));
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
@@ -55,11 +54,15 @@ export async function startSkiff(options: { dataDir?: string; endpoint?: string 
     clearTimeout(timer);
     return r;
   };
+  let readyMs = 0;
   const proc: SkiffProcess = {
     dataDir,
     kubeconfig,
     port,
     child,
+    get readyMs() {
+      return readyMs;
+    },
     logs: () => logs,
     stop,
     cleanup: async (keep = false) => {
@@ -73,7 +76,8 @@ export async function startSkiff(options: { dataDir?: string; endpoint?: string 
       await proc.cleanup();
       throw new Error(`skiff server did not become ready (exit ${String(child.exitCode)}):\n${logs}`);
     }
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 5));
   }
+  readyMs = performance.now() - started;
   return proc;
 }
