@@ -3,6 +3,7 @@ import { admitNamespace } from '../admission.js';
 import { alreadyExists, APIError, badRequest } from '../errors.js';
 import { checkNamespace, checkTypeMeta, encode, generateName, prepareCreate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
+import { decodeJSON } from '../watchcache.js';
 import type { Handler } from './context.js';
 import { keyOf, targetOf } from './read.js';
 
@@ -27,9 +28,11 @@ export const create: Handler = async (ctx, call) => {
   for (let attempt = 1; ; attempt++) {
     const name = obj.metadata.name ?? '';
     try {
-      const revision = await ctx.store.create(keyOf(call, name), encode(obj));
-      obj.metadata.resourceVersion = String(revision);
-      return { code: 201, body: obj };
+      const key = keyOf(call, name);
+      const value = encode(obj);
+      const revision = await ctx.store.create(key, value);
+      // The answer is the stored JSON with its version: no second serialization.
+      return { code: 201, body: decodeJSON({ key, value, createRevision: revision, modRevision: revision }), raw: true };
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       if (!generate || attempt >= nameAttempts) throw alreadyExists(targetOf(call, name));

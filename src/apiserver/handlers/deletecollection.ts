@@ -17,7 +17,8 @@ export const deleteCollection: Handler = async (ctx, call) => {
     const info = { ...call.info, name: item.metadata.name, namespace: item.metadata.namespace ?? call.info.namespace };
     try {
       const r = await deleteOne(ctx, { ...call, info }, opts);
-      deleted.push((r.body as { kind?: string }).kind === 'Status' ? item : r.body);
+      const body = (r.raw ? JSON.parse(r.body as string) : r.body) as { kind?: string };
+      deleted.push(body.kind === 'Status' ? item : body);
     } catch (err) {
       if (!isNotFound(err) && !(err instanceof APIError && err.reason === 'NotFound')) throw err;
     }

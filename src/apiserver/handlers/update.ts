@@ -3,6 +3,7 @@ import { isConflict, isNotFound } from '../../storage/errors.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { checkNamespace, checkTypeMeta, encode, hasFinalizers, prepareUpdate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
+import { decodeJSON } from '../watchcache.js';
 import type { Call, Handler, HandlerContext, Reply } from './context.js';
 import { keyOf, readCurrent, targetOf } from './read.js';
 
@@ -24,8 +25,7 @@ export async function writeUpdate(ctx: HandlerContext, call: Call, next: KubeObj
       return { code: 200, body: next };
     }
     const revision = await ctx.store.update(key, value, old.revision);
-    next.metadata.resourceVersion = String(revision);
-    return { code: 200, body: next };
+    return { code: 200, body: decodeJSON({ key, value, createRevision: 0, modRevision: revision }), raw: true };
   } catch (err) {
     if (isConflict(err)) throw conflict(targetOf(call));
     if (isNotFound(err)) throw notFound(targetOf(call));
