@@ -41,23 +41,6 @@ void test('sqlite: a second store on the same file is refused', async () => {
   }
 });
 
-void test('sqlite: close commits the writes issued before it, then refuses more', async () => {
-  const path = join(tempDir(), 'state.db');
-  const store = await openSqliteStore(path);
-  const writes = Array.from({ length: 50 }, (_, i) => store.create(`/drain/${i}`, String(i)));
-  const closed = store.close();
-  await assert.rejects(store.create('/drain/late', 'x'), /Unavailable/);
-  const revs = await Promise.all(writes);
-  await closed;
-  const reopened = await openSqliteStore(path);
-  try {
-    assert.equal(await reopened.count('/drain/'), 50);
-    assert.equal(await reopened.currentRevision(), Math.max(...revs));
-  } finally {
-    await reopened.close();
-  }
-});
-
 void test('sqlite: SIGKILL loses no acknowledged write', { timeout: 120_000 }, async () => {
   const path = join(tempDir(), 'state.db');
   const script = fileURLToPath(new URL('./crash-writer.js', import.meta.url));

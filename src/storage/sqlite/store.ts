@@ -1,31 +1,27 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { StorageError } from '../errors.js';
 import { EventQueue } from '../events.js';
 import { prefixEnd } from '../keys.js';
 import type { KeyValue, ListOptions, ListResult, Store, WatchEvent, WatchOptions } from '../store.js';
-import type { Committer } from './committer.js';
 import { RevisionLog } from './log.js';
-import type { Op, OpResult } from './protocol.js';
 import type { Db } from './schema.js';
 
 /** Events per batch when a watch replays history. */
 const REPLAY_BATCH = 1000;
+/** Revisions compacted per transaction, so compaction never blocks the event loop for long. */
+const COMPACT_SPAN = 1000;
+
+interface PendingWrite {
+  readonly key: string;
+  readonly run: (log: RevisionLog) => WatchEvent;
+  readonly resolve: (event: WatchEvent) => void;
+  readonly reject: (err: unknown) => void;
+}
 
 interface Watcher {
   readonly prefix: string;
   readonly from: number;
   readonly queue: EventQueue;
-}
-
-/** What {@link SqliteStore} serves: the lock, the read connection and the writer thread, all opened. */
-export interface SqliteParts {
-  /** Holds the single-writer lock until closed. */
-  readonly lock: Db;
-  /** This thread's read connection. */
-  readonly reader: Db;
-  /** The writer thread; its `onCommit` must call {@link SqliteStore.committed}. */
-  readonly committer: Committer;
-  /** The latest committed revision when the writer started. */
-  readonly revision: number;
 }
 
 /** Run `fn` now; its result or exception as a promise. */
@@ -37,72 +33,41 @@ function settle<T>(fn: () => T): Promise<T> {
   }
 }
 
-/** The watch event of a committed write `op` that took `result`. */
-function eventOf(op: Op, result: OpResult): WatchEvent | undefined {
-  if (result.kind !== 'written') return undefined;
-  const { revision, prev } = result;
-  switch (op.verb) {
-    case 'create':
-      return { type: 'create', kv: { key: op.key, value: op.value, createRevision: revision, modRevision: revision } };
-    case 'update':
-      return prev && { type: 'update', kv: { key: op.key, value: op.value, createRevision: prev.createRevision, modRevision: revision }, prev };
-    case 'delete':
-      return prev && { type: 'delete', kv: { ...prev, modRevision: revision }, prev };
-    case 'compact':
-      return undefined;
-  }
-}
-
 /**
- * The SQLite {@link Store}: the single writer of its file. Writes go to a
- * writer thread that commits them in pipelined groups (one transaction and
- * one fsync per group, each write with its own revision) while this thread
- * keeps serving; reads use this thread's own WAL connection. After a commit
- * the store hands the events to its watchers directly, in revision order,
- * and only then acknowledges the writes.
+ * The SQLite {@link Store}: the single writer of its file. Writes issued in
+ * the same event-loop turn commit together in one transaction (one fsync),
+ * each with its own revision; after the commit the store hands the events to
+ * its watchers directly and only then acknowledges the writes.
  */
 export class SqliteStore implements Store {
-  readonly #lock: Db;
-  readonly #reader: Db;
+  readonly #db: Db;
   readonly #log: RevisionLog;
-  readonly #committer: Committer;
-  /** Runs a function in one read transaction of the reader. */
-  readonly #readTx: (fn: () => unknown) => unknown;
   readonly #watchers = new Set<Watcher>();
-  /** The newest revision whose events the watchers have been given. */
-  #revision: number;
+  #pending: PendingWrite[] = [];
   #compactRevision: number;
   #compaction: Promise<void> = Promise.resolve();
-  #closing: Promise<void> | undefined;
   #closed = false;
 
-  /** Serve the opened parts (see `openSqliteStore`). */
-  constructor(parts: SqliteParts) {
-    this.#lock = parts.lock;
-    this.#reader = parts.reader;
-    this.#log = new RevisionLog(parts.reader);
-    this.#committer = parts.committer;
-    this.#readTx = parts.reader.transaction((fn: () => unknown) => fn());
-    this.#revision = parts.revision;
+  /** Serve the opened database `db` (see `openDatabase`). */
+  constructor(db: Db) {
+    this.#db = db;
+    this.#log = new RevisionLog(db);
     this.#compactRevision = this.#log.meta('compact_revision');
   }
 
   /** {@inheritDoc Store.create} */
   create(key: string, value: string): Promise<number> {
-    return this.#write({ verb: 'create', key, value }).then((r) => r.revision);
+    return this.#write(key, (log) => log.create(key, value)).then((e) => e.kv.modRevision);
   }
 
   /** {@inheritDoc Store.update} */
   update(key: string, value: string, expectedRevision: number): Promise<number> {
-    return this.#write({ verb: 'update', key, value, expected: expectedRevision }).then((r) => r.revision);
+    return this.#write(key, (log) => log.update(key, value, expectedRevision)).then((e) => e.kv.modRevision);
   }
 
   /** {@inheritDoc Store.delete} */
   delete(key: string, expectedRevision: number): Promise<KeyValue> {
-    return this.#write({ verb: 'delete', key, expected: expectedRevision }).then((r) => {
-      if (!r.prev) throw new StorageError('Unavailable', key);
-      return { ...r.prev, modRevision: r.revision };
-    });
+    return this.#write(key, (log) => log.delete(key, expectedRevision)).then((e) => e.kv);
   }
 
   /** {@inheritDoc Store.get} */
@@ -114,7 +79,18 @@ export class SqliteStore implements Store {
   list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     return settle(() => {
       const log = this.#open(prefix);
-      return this.#snapshot(() => this.#listAt(log, prefix, options));
+      const current = log.revision;
+      const at = options.revision ?? 0;
+      if (at > current) throw new RangeError(`list ${prefix}: revision ${at} is newer than the current revision ${current}`);
+      if (at > 0 && at < this.#compactRevision) throw new StorageError('Compacted', prefix, this.#compactRevision);
+      const end = prefixEnd(prefix);
+      const start = options.startKey !== undefined && options.startKey > prefix ? options.startKey : prefix;
+      const revision = at > 0 && at < current ? at : undefined;
+      const limit = options.limit ?? 0;
+      const items = log.list({ start, end, revision, limit });
+      const last = items.at(-1);
+      const remaining = limit > 0 && items.length === limit && last ? log.count({ start: `${last.key}\0`, end, revision }) : 0;
+      return { items, revision: revision ?? current, remaining };
     });
   }
 
@@ -133,9 +109,8 @@ export class SqliteStore implements Store {
     if (this.#closed) queue.fail(new StorageError('Unavailable', prefix));
     else if (from > 0 && from < this.#compactRevision) queue.fail(new StorageError('Compacted', prefix, this.#compactRevision));
     if (queue.closed) return queue;
-    // History up to the last published revision, then live: newer commits are published after this returns.
-    if (from > 0 && from <= this.#revision) {
-      const history = this.#log.events(prefix, from, this.#revision);
+    if (from > 0 && from <= this.#log.revision) {
+      const history = this.#log.events(prefix, from, this.#log.revision);
       for (let i = 0; i < history.length; i += REPLAY_BATCH) queue.push(history.slice(i, i + REPLAY_BATCH));
     }
     this.#watchers.add(watcher);
@@ -144,7 +119,7 @@ export class SqliteStore implements Store {
 
   /** {@inheritDoc Store.currentRevision} */
   currentRevision(): Promise<number> {
-    return settle(() => (this.#open(''), this.#revision));
+    return settle(() => this.#open('').revision);
   }
 
   /** {@inheritDoc Store.compactRevision} */
@@ -159,73 +134,35 @@ export class SqliteStore implements Store {
     return next;
   }
 
-  /** {@inheritDoc Store.close} Writes already issued are committed first. */
-  close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
-  }
-
-  /** Publish a committed batch to the watchers (the committer calls this before acknowledging it). */
-  committed(ops: readonly Op[], results: readonly OpResult[]): void {
-    const events: WatchEvent[] = [];
-    ops.forEach((op, i) => {
-      const r = results[i];
-      const e = r && eventOf(op, r);
-      if (e) events.push(e);
-    });
-    const last = events.at(-1);
-    if (!last) return;
-    this.#revision = last.kv.modRevision;
-    for (const w of this.#watchers) {
-      const mine = events.filter((e) => e.kv.key.startsWith(w.prefix) && e.kv.modRevision >= w.from);
-      w.queue.push(mine);
-    }
-  }
-
-  async #close(): Promise<void> {
-    await this.#committer.drain();
-    await this.#compaction;
+  /** {@inheritDoc Store.close} */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    if (this.#pending.length > 0) this.#flush();
     this.#closed = true;
     for (const w of [...this.#watchers]) w.queue.end();
-    try {
-      await this.#committer.close();
-    } finally {
-      this.#reader.close();
-      this.#lock.close();
-    }
+    await this.#compaction;
+    this.#db.close();
   }
 
   async #compactTo(revision: number): Promise<void> {
     const log = this.#open('');
-    const current = this.#snapshot(() => log.reloadRevision());
-    if (revision > current) throw new RangeError(`compact: revision ${revision} is newer than the current revision ${current}`);
-    // Raised before the writer deletes anything, so no read of the history being deleted is allowed meanwhile.
-    if (revision > this.#compactRevision) this.#compactRevision = revision;
-    for (let done = false; !done && this.#closing === undefined; ) {
-      const r = await this.#committer.submit({ verb: 'compact', revision });
-      done = r.kind !== 'compacted' || r.done;
+    if (revision > log.revision) throw new RangeError(`compact: revision ${revision} is newer than the current revision ${log.revision}`);
+    if (revision > this.#compactRevision) {
+      log.setMeta('compact_revision', revision);
+      this.#compactRevision = revision;
     }
-  }
-
-  /** A list inside one read transaction: the revision reported is the one the items were read at. */
-  #listAt(log: RevisionLog, prefix: string, options: ListOptions): ListResult {
-    const current = log.reloadRevision();
-    const at = options.revision ?? 0;
-    if (at > current) throw new RangeError(`list ${prefix}: revision ${at} is newer than the current revision ${current}`);
-    if (at > 0 && at < this.#compactRevision) throw new StorageError('Compacted', prefix, this.#compactRevision);
-    const end = prefixEnd(prefix);
-    const start = options.startKey !== undefined && options.startKey > prefix ? options.startKey : prefix;
-    const revision = at > 0 && at < current ? at : undefined;
-    const limit = options.limit ?? 0;
-    const items = log.list({ start, end, revision, limit });
-    const last = items.at(-1);
-    const remaining = limit > 0 && items.length === limit && last ? log.count({ start: `${last.key}\0`, end, revision }) : 0;
-    return { items, revision: revision ?? current, remaining };
-  }
-
-  /** `fn` in one read transaction: every read in it sees the same committed revision. */
-  #snapshot<T>(fn: () => T): T {
-    return this.#readTx(fn) as T;
+    // Resumes an interrupted compaction too: progress trails compact_revision.
+    let from = log.meta('compact_progress');
+    const target = this.#compactRevision;
+    while (from < target && !this.#closed) {
+      const to = Math.min(from + COMPACT_SPAN, target);
+      this.#db.transaction(() => {
+        log.compactSpan(from, to, target);
+        log.setMeta('compact_progress', to);
+      })();
+      from = to;
+      await yieldToEventLoop();
+    }
   }
 
   #open(key: string): RevisionLog {
@@ -233,16 +170,53 @@ export class SqliteStore implements Store {
     return this.#log;
   }
 
-  async #write(op: Op & { readonly key: string }): Promise<OpResult & { readonly kind: 'written' }> {
-    if (this.#closing !== undefined) throw new StorageError('Unavailable', op.key);
-    let r: OpResult;
-    try {
-      r = await this.#committer.submit(op);
-    } catch (err) {
-      throw new StorageError('Unavailable', op.key, 0, { cause: err });
+  #write(key: string, run: (log: RevisionLog) => WatchEvent): Promise<WatchEvent> {
+    if (this.#closed) return Promise.reject(new StorageError('Unavailable', key));
+    return new Promise((resolve, reject) => {
+      if (this.#pending.length === 0) setImmediate(() => { this.#flush(); });
+      this.#pending.push({ key, run, resolve, reject });
+    });
+  }
+
+  /** Commit every pending write in one transaction, wake the watchers, then acknowledge. */
+  #flush(): void {
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    if (this.#closed) {
+      for (const w of batch) w.reject(new StorageError('Unavailable', w.key));
+      return;
     }
-    if (r.kind === 'refused') throw new StorageError(r.code, r.key, r.revision);
-    if (r.kind !== 'written') throw new StorageError('Unavailable', op.key);
-    return r;
+    const results: (WatchEvent | StorageError)[] = [];
+    try {
+      this.#db.transaction(() => {
+        for (const w of batch) {
+          try {
+            results.push(w.run(this.#log));
+          } catch (err) {
+            if (!(err instanceof StorageError)) throw err;
+            results.push(err);
+          }
+        }
+      })();
+    } catch (err) {
+      this.#log.reloadRevision();
+      for (const w of batch) w.reject(new StorageError('Unavailable', w.key, 0, { cause: err }));
+      return;
+    }
+    const events = results.filter((r): r is WatchEvent => !(r instanceof StorageError));
+    if (events.length > 0) this.#publish(events);
+    batch.forEach((w, i) => {
+      const r = results[i];
+      if (r instanceof StorageError) w.reject(r);
+      else if (r) w.resolve(r);
+    });
+  }
+
+  #publish(events: readonly WatchEvent[]): void {
+    for (const w of this.#watchers) {
+      const mine = events.filter((e) => e.kv.key.startsWith(w.prefix) && e.kv.modRevision >= w.from);
+      w.queue.push(mine);
+    }
   }
 }
