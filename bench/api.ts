@@ -9,12 +9,13 @@
  * @example
  * npm run bench              # BENCH_SCALE=0.2 npm run bench for a quick run
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestAPIServer, type TestAPIServer } from '../test/support/apiserver.js';
 import { ETCD_BINARY, startEtcd, type EtcdProcess } from '../test/support/etcd.js';
+import { startFloorServer } from './lib/floor.js';
 import { startLoad, type Load, type PlannedRequest, type RequestsJob, type RequestsResult } from './lib/load.js';
 import { row, table, type Row } from './lib/report.js';
 import { measureServer, type ServerFigures } from './lib/skiff.js';
@@ -112,6 +113,9 @@ interface BackendFigures {
   readonly listResponseBytes: number;
   readonly storeCreate: Phase;
   readonly apiOverStoreCreate: number;
+  /** The same creates against a bare HTTPS server (TLS, HTTP and JSON only), and API ÷ it. */
+  readonly httpsFloorCreate: ReturnType<typeof medianTrial>;
+  readonly apiOverHttpsFloor: number;
   readonly watch: WatchFigures;
 }
 
@@ -156,6 +160,8 @@ async function apiPhases(backend: Backend, endpoint: string, n: number) {
     }
     const apiCreate = medianTrial(trials);
     log(`  ${backend} API create: ${apiCreate.perSecond}/s (trials ${apiCreate.trialsPerSecond.join(', ')}) p50 ${apiCreate.p50Ms} ms p99 ${apiCreate.p99Ms} ms`);
+    const httpsFloorCreate = await floorCreates(api.dataDir, n);
+    log(`  ${backend} bare HTTPS create: ${httpsFloorCreate.perSecond}/s (trials ${httpsFloorCreate.trialsPerSecond.join(', ')}) p50 ${httpsFloorCreate.p50Ms} ms`);
     const gets = await load.run(getsJob('bench', n, n));
     check(gets, 'gets');
     const apiGet = fromRequests(gets);
@@ -205,10 +211,30 @@ async function apiPhases(backend: Backend, endpoint: string, n: number) {
 
     const stored = await api.store.get(`/registry/configmaps/bench/${nameOf(0)}`);
     if (!stored) throw new Error('the first benchmark ConfigMap is not in the store');
-    return { apiCreate, apiGet, apiList, apiListRV0, listResponseBytes: Math.round(lists.bytes / params.lists), watch, storedValue: stored.value };
+    return { apiCreate, httpsFloorCreate, apiGet, apiList, apiListRV0, listResponseBytes: Math.round(lists.bytes / params.lists), watch, storedValue: stored.value };
   } finally {
     await load?.close();
     await api?.stop();
+  }
+}
+
+/** The API's create trials replayed against a bare HTTPS server with the same certificates and clients. */
+async function floorCreates(dataDir: string, n: number): Promise<ReturnType<typeof medianTrial>> {
+  const floor = await startFloorServer(dataDir);
+  const tls = (f: string) => readFileSync(join(dataDir, 'tls', f), 'utf8');
+  const load = startLoad({ url: floor.url, ca: tls('ca.crt'), cert: tls('admin.crt'), key: tls('admin.key') });
+  try {
+    check(await load.run(createsJob('bench-warmup', params.warmupRequests)), 'bare HTTPS warm-up');
+    const trials: Phase[] = [];
+    for (let t = 0; t < params.createTrials; t++) {
+      const r = await load.run(createsJob('bench', n, t * n));
+      check(r, 'bare HTTPS creates');
+      trials.push(fromRequests(r));
+    }
+    return medianTrial(trials);
+  } finally {
+    await load.close();
+    await floor.close();
   }
 }
 
@@ -239,7 +265,14 @@ async function runBackend(backend: Backend): Promise<BackendFigures> {
     if (storeCreate.errors) log(`  ! store creates: ${storeCreate.errors} errors, first: ${storeCreate.firstError ?? ''}`);
     log(`  ${backend} Store create: ${storeCreate.perSecond}/s (trials ${storeCreate.trialsPerSecond.join(', ')}) p50 ${storeCreate.p50Ms} ms p99 ${storeCreate.p99Ms} ms`);
     const { storedValue, ...rest } = api;
-    return { creates: n, storedValueBytes: Buffer.byteLength(storedValue), ...rest, storeCreate, apiOverStoreCreate: round(api.apiCreate.perSecond / storeCreate.perSecond, 3) };
+    return {
+      creates: n,
+      storedValueBytes: Buffer.byteLength(storedValue),
+      ...rest,
+      storeCreate,
+      apiOverStoreCreate: round(api.apiCreate.perSecond / storeCreate.perSecond, 3),
+      apiOverHttpsFloor: round(api.apiCreate.perSecond / api.httpsFloorCreate.perSecond, 3),
+    };
   } finally {
     await etcd?.stop();
   }
@@ -258,6 +291,8 @@ function backendRows(backend: Backend, f: BackendFigures): Row[] {
     ...ops(`API list ${params.listNamespaceObjects} rv=0`, f.apiListRV0),
     ...ops(`Store create (n=${f.creates}, median of ${params.createTrials})`, f.storeCreate),
     row(backend, 'API create / Store create', f.apiOverStoreCreate, '×', { op: '>=', value: 0.5 }),
+    ...ops(`bare HTTPS create (n=${f.creates}, median of ${params.createTrials})`, f.httpsFloorCreate),
+    row(backend, 'API create / bare HTTPS create', f.apiOverHttpsFloor, '×'),
     row(backend, `watch deliveries (${f.watch.watchers} watchers)`, f.watch.deliveriesPerSecond, '/s'),
     row(backend, 'watch delay p50', f.watch.delay.p50Ms, 'ms'),
     row(backend, 'watch delay p99', f.watch.delay.p99Ms, 'ms', { op: '<=', value: 50 }),
@@ -314,6 +349,8 @@ async function main(): Promise<number> {
     const f = results[b] as Partial<BackendFigures> | undefined;
     if (f?.apiCreate && f.storeCreate && f.apiOverStoreCreate !== undefined)
       log(`ratio ${b}: API create ${f.apiCreate.perSecond}/s ÷ Store create ${f.storeCreate.perSecond}/s = ${f.apiOverStoreCreate} (target >= 0.5)${f.apiOverStoreCreate >= 0.5 ? '' : '  MISS'}`);
+    if (f?.apiCreate && f.httpsFloorCreate && f.apiOverHttpsFloor !== undefined)
+      log(`ratio ${b}: API create ${f.apiCreate.perSecond}/s ÷ bare HTTPS create ${f.httpsFloorCreate.perSecond}/s = ${f.apiOverHttpsFloor} (the share of the Node.js HTTPS ceiling the API reaches)`);
   }
   const sq = results.sqlite as Partial<BackendFigures> | undefined;
   const et = results.etcd as Partial<BackendFigures> | undefined;
