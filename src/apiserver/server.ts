@@ -115,6 +115,11 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       throw new APIError('NotFound', 'the server could not find the requested resource');
     if (sub && info.verb !== 'get' && info.verb !== 'update' && info.verb !== 'patch')
       throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    // A namespaced resource outside a namespace: only list and watch exist there, as upstream.
+    if (resource.def.namespaced && !info.namespace && info.verb !== 'list' && info.verb !== 'watch') {
+      if (info.name) throw new APIError('NotFound', 'the server could not find the requested resource');
+      throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
     const call: Call = { info, resource, query: url.searchParams, req, res, wantsTable: wantsTable(req.headers.accept) };
     const reply = await handlers[info.verb](ctx, call);
     if (reply) send(res, reply);

@@ -85,6 +85,10 @@ describe('generic REST', () => {
     const malformed = await api.request('POST', '/api/v1/namespaces/default/configmaps', '{"kind": ');
     assert.equal(malformed.status, 400);
     assert.equal((malformed.body as Status).kind, 'Status');
+    assert.equal((await api.request('POST', '/api/v1/configmaps', cm('x'))).status, 405);
+    assert.equal((await api.request('GET', '/api/v1/configmaps/x')).status, 404);
+    assert.equal((await api.request('GET', '/api/v1/namespaces/default/nodes')).status, 404);
+    assert.equal((await api.request('GET', '/api/v1/nosuchthings')).status, 404);
     const noNs = await api.request('POST', '/api/v1/namespaces/nope/configmaps', cm('x'));
     assert.equal(noNs.status, 404);
     assert.equal((noNs.body as Status).message, 'namespaces "nope" not found');

@@ -1,6 +1,6 @@
 import { isAlreadyExists } from '../../storage/errors.js';
 import { admitNamespace } from '../admission.js';
-import { alreadyExists, APIError, badRequest } from '../errors.js';
+import { alreadyExists, APIError } from '../errors.js';
 import { checkNamespace, checkTypeMeta, encode, generateName, prepareCreate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
 import { decodeJSON } from '../watchcache.js';
@@ -16,7 +16,6 @@ export const create: Handler = async (ctx, call) => {
   if (call.info.name) throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
   const obj = asObject(decodeBody(await readBody(call.req), call.req.headers['content-type']));
   checkTypeMeta(def, obj);
-  if (def.namespaced && !call.info.namespace) throw badRequest('the server could not find the requested resource');
   checkNamespace(def, obj, call.info.namespace);
   if (def.namespaced) await admitNamespace(ctx, call.info.namespace);
   const generate = !obj.metadata.name && obj.metadata.generateName;
