@@ -146,3 +146,65 @@ test('errors: bad magic, unknown kind, truncated and malformed bodies', () => {
   const fieldsV1: Field[] = [[1, [[17, [[7, [[1, 'not json']]]]]]]];
   assert.throws(() => decodeProtobufObject(body('v1', 'ConfigMap', fieldsV1)), isCode('Malformed'));
 });
+
+// Regression: these field numbers were written from memory and were wrong or
+// missing until checked against upstream's generated.proto.
+test('decodes field numbers checked against upstream generated.proto', () => {
+  const condition: Field[] = [
+    [1, 'Available'],
+    [2, 'True'],
+    [4, 'MinimumReplicasAvailable'],
+    [5, 'ok'],
+    [6, [[1, 1700000000]]], // lastUpdateTime
+    [7, [[1, 1700000100]]], // lastTransitionTime
+  ];
+  const dep = decodeProtobufObject(body('apps/v1', 'Deployment', [[3, [[6, condition], [9, 0]]]]));
+  assert.deepEqual(dep.status, {
+    conditions: [
+      {
+        type: 'Available',
+        status: 'True',
+        reason: 'MinimumReplicasAvailable',
+        message: 'ok',
+        lastUpdateTime: '2023-11-14T22:13:20Z',
+        lastTransitionTime: '2023-11-14T22:15:00Z',
+      },
+    ],
+    terminatingReplicas: 0,
+  });
+
+  const container: Field[] = [
+    [1, 'app'],
+    [9, [[1, 'data'], [2, 1], [3, '/data'], [7, 'Enabled']]], // volumeMounts[].recursiveReadOnly
+    [23, [[1, 'cpu'], [2, 'NotRequired']]], // resizePolicy
+  ];
+  const claimSpec: Field[] = [
+    [1, 'ReadWriteOnce'], // accessModes
+    [2, [[2, [[1, 'storage'], [2, [[1, '1Gi']]]]]]], // resources.requests
+  ];
+  const ephemeral: Field[] = [[1, [[2, claimSpec]]]]; // volumeClaimTemplate.spec
+  const spec: Field[] = [
+    [2, container],
+    [1, [[1, 'scratch'], [2, [[29, ephemeral]]]]], // volumes[].ephemeral
+  ];
+  const status: Field[] = [
+    [5, '10.0.0.1'],
+    [16, [[1, '10.0.0.1']]], // hostIPs
+    [17, 2], // observedGeneration
+  ];
+  const pod = decodeProtobufObject(body('v1', 'Pod', [[2, spec], [3, status]]));
+  assert.deepEqual(pod.spec, {
+    containers: [
+      {
+        name: 'app',
+        volumeMounts: [{ name: 'data', readOnly: true, mountPath: '/data', recursiveReadOnly: 'Enabled' }],
+        resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }],
+      },
+    ],
+    volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }],
+  });
+  assert.deepEqual(pod.status, { hostIP: '10.0.0.1', hostIPs: [{ ip: '10.0.0.1' }], observedGeneration: 2 });
+
+  const svc = decodeProtobufObject(body('v1', 'Service', [[2, [[4, 'ClusterIP'], [23, 'PreferClose']]]]));
+  assert.deepEqual(svc.spec, { type: 'ClusterIP', trafficDistribution: 'PreferClose' });
+});

@@ -1,9 +1,10 @@
 import type { MessageTable } from './schema.js';
 
-// Field numbers from k8s.io/api apps/v1, batch/v1, autoscaling/v1, policy/v1,
+// Field numbers from k8s.io/api apps/v1, autoscaling/v1, policy/v1,
 // coordination/v1, rbac/v1, networking/v1 and scheduling/v1 (generated.proto).
+// batch/v1 is in schema-batch.ts.
 
-/** Message tables of the non-core groups that kubectl's typed generators send. */
+/** Message tables of the non-core groups (but batch) that kubectl's typed generators send. */
 export const appsTables: Readonly<Record<string, MessageTable>> = {
   Deployment: { 1: 'metadata ObjectMeta', 2: 'spec DeploymentSpec', 3: 'status DeploymentStatus' },
   DeploymentSpec: {
@@ -15,6 +16,7 @@ export const appsTables: Readonly<Record<string, MessageTable>> = {
     6: 'revisionHistoryLimit int32?',
     7: 'paused bool',
     9: 'progressDeadlineSeconds int32?',
+    10: 'podReplacementPolicy string?',
   },
   DeploymentStrategy: { 1: 'type', 2: 'rollingUpdate RollingUpdateDeployment' },
   RollingUpdateDeployment: { 1: 'maxUnavailable IntOrString?', 2: 'maxSurge IntOrString?' },
@@ -27,54 +29,28 @@ export const appsTables: Readonly<Record<string, MessageTable>> = {
     6: 'conditions []DeploymentCondition',
     7: 'readyReplicas int32',
     8: 'collisionCount int32?',
+    9: 'terminatingReplicas int32?',
   },
-  DeploymentCondition: { 1: 'type', 2: 'status', 3: 'reason', 4: 'message', 5: 'lastTransitionTime Time', 6: 'lastUpdateTime Time' },
-  Job: { 1: 'metadata ObjectMeta', 2: 'spec JobSpec', 3: 'status JobStatus' },
-  JobSpec: {
-    1: 'parallelism int32?',
-    2: 'completions int32?',
-    3: 'activeDeadlineSeconds int64?',
-    4: 'selector LabelSelector',
-    5: 'manualSelector bool?',
-    6: 'template PodTemplateSpec',
-    7: 'backoffLimit int32?',
-    8: 'ttlSecondsAfterFinished int32?',
-    9: 'completionMode string?',
-    10: 'suspend bool?',
-  },
-  JobStatus: {
-    1: 'conditions []JobCondition',
-    2: 'startTime Time',
-    3: 'completionTime Time',
-    4: 'active int32',
-    5: 'succeeded int32',
-    6: 'failed int32',
-    7: 'completedIndexes',
-  },
-  JobCondition: { 1: 'type', 2: 'status', 3: 'lastProbeTime Time', 4: 'lastTransitionTime Time', 5: 'reason', 6: 'message' },
-  CronJob: { 1: 'metadata ObjectMeta', 2: 'spec CronJobSpec', 3: 'status CronJobStatus' },
-  CronJobSpec: {
-    1: 'schedule',
-    2: 'startingDeadlineSeconds int64?',
-    3: 'concurrencyPolicy',
-    4: 'suspend bool?',
-    5: 'jobTemplate JobTemplateSpec',
-    6: 'successfulJobsHistoryLimit int32?',
-    7: 'failedJobsHistoryLimit int32?',
-    8: 'timeZone string?',
-  },
-  JobTemplateSpec: { 1: 'metadata ObjectMeta', 2: 'spec JobSpec' },
-  CronJobStatus: { 1: 'active []ObjectReference', 4: 'lastScheduleTime Time', 5: 'lastSuccessfulTime Time' },
+  DeploymentCondition: { 1: 'type', 2: 'status', 4: 'reason', 5: 'message', 6: 'lastUpdateTime Time', 7: 'lastTransitionTime Time' },
   Scale: { 1: 'metadata ObjectMeta', 2: 'spec ScaleSpec', 3: 'status ScaleStatus' },
   ScaleSpec: { 1: 'replicas int32' },
   ScaleStatus: { 1: 'replicas int32?', 2: 'selector' },
   Eviction: { 1: 'metadata ObjectMeta', 2: 'deleteOptions DeleteOptions' },
-  PodDisruptionBudget: { 1: 'metadata ObjectMeta', 2: 'spec PodDisruptionBudgetSpec' },
+  PodDisruptionBudget: { 1: 'metadata ObjectMeta', 2: 'spec PodDisruptionBudgetSpec', 3: 'status PodDisruptionBudgetStatus' },
   PodDisruptionBudgetSpec: {
     1: 'minAvailable IntOrString?',
     2: 'selector LabelSelector',
     3: 'maxUnavailable IntOrString?',
     4: 'unhealthyPodEvictionPolicy string?',
+  },
+  PodDisruptionBudgetStatus: {
+    1: 'observedGeneration int64',
+    2: 'disruptedPods map<Time>',
+    3: 'disruptionsAllowed int32?',
+    4: 'currentHealthy int32?',
+    5: 'desiredHealthy int32?',
+    6: 'expectedPods int32?',
+    7: 'conditions []Condition',
   },
   Lease: { 1: 'metadata ObjectMeta', 2: 'spec LeaseSpec' },
   LeaseSpec: {
@@ -94,7 +70,7 @@ export const appsTables: Readonly<Record<string, MessageTable>> = {
   ClusterRoleBinding: { 1: 'metadata ObjectMeta', 2: 'subjects []Subject', 3: 'roleRef RoleRef' },
   Subject: { 1: 'kind', 2: 'apiGroup', 3: 'name', 4: 'namespace' },
   RoleRef: { 1: 'apiGroup', 2: 'kind', 3: 'name' },
-  Ingress: { 1: 'metadata ObjectMeta', 2: 'spec IngressSpec' },
+  Ingress: { 1: 'metadata ObjectMeta', 2: 'spec IngressSpec', 3: 'status IngressStatus' },
   IngressSpec: { 1: 'defaultBackend IngressBackend', 2: 'tls []IngressTLS', 3: 'rules []IngressRule', 4: 'ingressClassName string?' },
   IngressBackend: { 3: 'resource TypedLocalObjectReference', 4: 'service IngressServiceBackend' },
   IngressServiceBackend: { 1: 'name', 2: 'port ServiceBackendPort' },
@@ -104,5 +80,9 @@ export const appsTables: Readonly<Record<string, MessageTable>> = {
   IngressRuleValue: { 1: 'http HTTPIngressRuleValue' },
   HTTPIngressRuleValue: { 1: 'paths []HTTPIngressPath' },
   HTTPIngressPath: { 1: 'path', 2: 'backend IngressBackend', 3: 'pathType string?' },
+  IngressStatus: { 1: 'loadBalancer IngressLoadBalancerStatus' },
+  IngressLoadBalancerStatus: { 1: 'ingress []IngressLoadBalancerIngress' },
+  IngressLoadBalancerIngress: { 1: 'ip', 2: 'hostname', 4: 'ports []IngressPortStatus' },
+  IngressPortStatus: { 1: 'port int32?', 2: 'protocol', 3: 'error string?' },
   PriorityClass: { 1: 'metadata ObjectMeta', 2: 'value int32?', 3: 'globalDefault bool', 4: 'description', 5: 'preemptionPolicy string?' },
 };

@@ -1,13 +1,13 @@
 import type { MessageTable } from './schema.js';
 
 // Field numbers from k8s.io/api/core/v1 (generated.proto), except the pod
-// family, which is in schema-pod.ts.
+// family, which is in schema-pod.ts, schema-container.ts and schema-volume.ts.
 
 /** Message tables of core/v1 objects other than pods. */
 export const coreTables: Readonly<Record<string, MessageTable>> = {
   ObjectReference: { 1: 'kind', 2: 'namespace', 3: 'name', 4: 'uid', 5: 'apiVersion', 6: 'resourceVersion', 7: 'fieldPath' },
   LocalObjectReference: { 1: 'name' },
-  TypedLocalObjectReference: { 1: 'apiGroup', 2: 'kind', 3: 'name' },
+  TypedLocalObjectReference: { 1: 'apiGroup string?', 2: 'kind', 3: 'name' },
   Namespace: { 1: 'metadata ObjectMeta', 2: 'spec NamespaceSpec', 3: 'status NamespaceStatus' },
   NamespaceSpec: { 1: 'finalizers []string' },
   NamespaceStatus: { 1: 'phase', 2: 'conditions []NamespaceCondition' },
@@ -41,6 +41,7 @@ export const coreTables: Readonly<Record<string, MessageTable>> = {
     20: 'allocateLoadBalancerNodePorts bool?',
     21: 'loadBalancerClass string?',
     22: 'internalTrafficPolicy string?',
+    23: 'trafficDistribution string?',
   },
   ServicePort: { 1: 'name', 2: 'protocol', 3: 'port int32?', 4: 'targetPort IntOrString', 5: 'nodePort int32', 6: 'appProtocol string?' },
   SessionAffinityConfig: { 1: 'clientIP ClientIPConfig' },
@@ -52,7 +53,7 @@ export const coreTables: Readonly<Record<string, MessageTable>> = {
   Endpoints: { 1: 'metadata ObjectMeta', 2: 'subsets []EndpointSubset' },
   EndpointSubset: { 1: 'addresses []EndpointAddress', 2: 'notReadyAddresses []EndpointAddress', 3: 'ports []EndpointPort' },
   EndpointAddress: { 1: 'ip', 2: 'targetRef ObjectReference', 3: 'hostname', 4: 'nodeName string?' },
-  EndpointPort: { 1: 'name', 2: 'port int32', 3: 'protocol', 4: 'appProtocol string?' },
+  EndpointPort: { 1: 'name', 2: 'port int32?', 3: 'protocol', 4: 'appProtocol string?' },
   Event: {
     1: 'metadata ObjectMeta',
     2: 'involvedObject ObjectReference',
@@ -74,7 +75,18 @@ export const coreTables: Readonly<Record<string, MessageTable>> = {
   EventSeries: { 1: 'count int32', 2: 'lastObservedTime MicroTime' },
   Binding: { 1: 'metadata ObjectMeta', 2: 'target ObjectReference' },
   Node: { 1: 'metadata ObjectMeta', 2: 'spec NodeSpec', 3: 'status NodeStatus' },
-  NodeSpec: { 1: 'podCIDR', 2: 'externalID', 3: 'providerID', 4: 'unschedulable bool', 5: 'taints []Taint', 7: 'podCIDRs []string' },
+  NodeSpec: {
+    1: 'podCIDR',
+    2: 'externalID',
+    3: 'providerID',
+    4: 'unschedulable bool',
+    5: 'taints []Taint',
+    6: 'configSource NodeConfigSource',
+    7: 'podCIDRs []string',
+  },
+  NodeConfigSource: { 2: 'configMap ConfigMapNodeConfigSource' },
+  ConfigMapNodeConfigSource: { 1: 'namespace', 2: 'name', 3: 'uid', 4: 'resourceVersion', 5: 'kubeletConfigKey' },
+  NodeConfigStatus: { 1: 'assigned NodeConfigSource', 2: 'active NodeConfigSource', 3: 'lastKnownGood NodeConfigSource', 4: 'error' },
   Taint: { 1: 'key', 2: 'value', 3: 'effect', 4: 'timeAdded Time' },
   NodeStatus: {
     1: 'capacity map<Quantity>',
@@ -86,7 +98,16 @@ export const coreTables: Readonly<Record<string, MessageTable>> = {
     7: 'nodeInfo NodeSystemInfo',
     8: 'images []ContainerImage',
     9: 'volumesInUse []string',
+    10: 'volumesAttached []AttachedVolume',
+    11: 'config NodeConfigStatus',
+    12: 'runtimeHandlers []NodeRuntimeHandler',
+    13: 'features NodeFeatures',
+    14: 'declaredFeatures []string',
   },
+  AttachedVolume: { 1: 'name', 2: 'devicePath' },
+  NodeRuntimeHandler: { 1: 'name', 2: 'features NodeRuntimeHandlerFeatures' },
+  NodeRuntimeHandlerFeatures: { 1: 'recursiveReadOnlyMounts bool?', 2: 'userNamespaces bool?' },
+  NodeFeatures: { 1: 'supplementalGroupsPolicy bool?', 2: 'containerUlimits bool?' },
   NodeCondition: { 1: 'type', 2: 'status', 3: 'lastHeartbeatTime Time', 4: 'lastTransitionTime Time', 5: 'reason', 6: 'message' },
   NodeAddress: { 1: 'type', 2: 'address' },
   NodeDaemonEndpoints: { 1: 'kubeletEndpoint DaemonEndpoint' },
@@ -102,7 +123,9 @@ export const coreTables: Readonly<Record<string, MessageTable>> = {
     8: 'kubeProxyVersion',
     9: 'operatingSystem',
     10: 'architecture',
+    11: 'swap NodeSwapStatus',
   },
+  NodeSwapStatus: { 1: 'capacity int64?' },
   ContainerImage: { 1: 'names []string', 2: 'sizeBytes int64' },
   ResourceQuota: { 1: 'metadata ObjectMeta', 2: 'spec ResourceQuotaSpec', 3: 'status ResourceQuotaStatus' },
   ResourceQuotaSpec: { 1: 'hard map<Quantity>', 2: 'scopes []string', 3: 'scopeSelector ScopeSelector' },

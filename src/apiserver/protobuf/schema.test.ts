@@ -19,3 +19,20 @@ test('every message a table names, and every kind, has a table', () => {
   }
   for (const [kind, name] of Object.entries(kinds)) assert.ok(messages[name], `${kind} → ${name}`);
 });
+
+test('no message is defined in two table files', async () => {
+  const groups = await Promise.all([
+    import('./schema-meta.js').then((m) => m.metaTables),
+    import('./schema-core.js').then((m) => m.coreTables),
+    import('./schema-pod.js').then((m) => m.podTables),
+    import('./schema-container.js').then((m) => m.containerTables),
+    import('./schema-volume.js').then((m) => m.volumeTables),
+    import('./schema-apps.js').then((m) => m.appsTables),
+    import('./schema-batch.js').then((m) => m.batchTables),
+  ]);
+  const seen = new Set<string>();
+  for (const name of groups.flatMap((g) => Object.keys(g))) {
+    assert.ok(!seen.has(name), `${name} is defined twice`);
+    seen.add(name);
+  }
+});

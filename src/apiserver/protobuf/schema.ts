@@ -1,7 +1,10 @@
 import { appsTables } from './schema-apps.js';
+import { batchTables } from './schema-batch.js';
+import { containerTables } from './schema-container.js';
 import { coreTables } from './schema-core.js';
 import { metaTables } from './schema-meta.js';
 import { podTables } from './schema-pod.js';
+import { volumeTables } from './schema-volume.js';
 
 /**
  * A message table: field number → `"jsonName type"`. The type is one of
@@ -39,7 +42,15 @@ const scalars: ReadonlySet<string> = new Set<ScalarType>(['string', 'bool', 'int
 const wellKnown: ReadonlySet<string> = new Set<WellKnownType>(['Time', 'MicroTime', 'Duration', 'IntOrString', 'Quantity', 'RawExtension', 'FieldsV1']);
 
 /** Every message table skiff knows, by message name. */
-export const messages: Readonly<Record<string, MessageTable>> = { ...metaTables, ...coreTables, ...podTables, ...appsTables };
+export const messages: Readonly<Record<string, MessageTable>> = {
+  ...metaTables,
+  ...coreTables,
+  ...podTables,
+  ...containerTables,
+  ...volumeTables,
+  ...appsTables,
+  ...batchTables,
+};
 
 /** The top-level message for each `apiVersion/kind` a protobuf body may carry. */
 export const kinds: Readonly<Record<string, string>> = {
