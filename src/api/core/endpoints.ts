@@ -1,11 +1,11 @@
 /** core/v1 Endpoints. */
 import type { FieldError, KubeObject } from '../meta.js';
 import type { ResourceDef } from '../resource.js';
-import { duplicate, invalid, notSupported, required } from '../field-errors.js';
-import { isDNS1123Label, isValidPortNum } from '../validation.js';
+import { invalid } from '../field-errors.js';
+import { isDNS1123Label } from '../validation.js';
 import { endpointIPErrors } from './ip.js';
-import { PROTOCOLS } from './pod-validation.js';
-import { getList, getNum, getStr, setDefault } from './util.js';
+import { validateNamedPort } from './ports.js';
+import { getList, getStr, setDefault } from './util.js';
 
 /** Endpoints defaults: ports' protocol TCP. */
 function defaults(obj: KubeObject): void {
@@ -27,21 +27,7 @@ function validate(obj: KubeObject): FieldError[] {
     }
     const ports = getList(s, 'ports');
     const names = new Set<string>();
-    ports.forEach((p, j) => {
-      const pp = `${at}.ports[${j}]`;
-      const name = getStr(p, 'name') ?? '';
-      if (ports.length > 1 && name === '') errs.push(required(`${pp}.name`));
-      else if (name !== '') {
-        for (const msg of isDNS1123Label(name)) errs.push(invalid(`${pp}.name`, name, msg));
-        if (names.has(name)) errs.push(duplicate(`${pp}.name`, name));
-        names.add(name);
-      }
-      const port = getNum(p, 'port') ?? 0;
-      for (const msg of isValidPortNum(port)) errs.push(invalid(`${pp}.port`, port, msg));
-      const proto = getStr(p, 'protocol') ?? '';
-      if (proto === '') errs.push(required(`${pp}.protocol`));
-      else if (!PROTOCOLS.includes(proto)) errs.push(notSupported(`${pp}.protocol`, proto, PROTOCOLS));
-    });
+    ports.forEach((p, j) => errs.push(...validateNamedPort(p, `${at}.ports[${j}]`, ports.length > 1, names)));
   });
   return errs;
 }

@@ -3,9 +3,9 @@ import type { FieldError, KubeObject } from '../meta.js';
 import type { ResourceDef } from '../resource.js';
 import { duplicate, forbidden, invalid, notSupported, required } from '../field-errors.js';
 import { validateLabels } from '../objectmeta.js';
-import { isDNS1123Label, isValidPortName, isValidPortNum, nameIsDNS1035Label } from '../validation.js';
+import { isValidPortName, isValidPortNum, nameIsDNS1035Label } from '../validation.js';
 import { isIPAddress } from './ip.js';
-import { PROTOCOLS } from './pod-validation.js';
+import { validateNamedPort } from './ports.js';
 import { ensureObj, getList, getNum, getObj, getStr, getStrMap, setDefault, type Obj } from './util.js';
 
 const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
@@ -37,19 +37,7 @@ function defaults(obj: KubeObject): void {
 }
 
 function validatePort(p: Obj, at: string, requireName: boolean, type: string, names: Set<string>): FieldError[] {
-  const errs: FieldError[] = [];
-  const name = getStr(p, 'name') ?? '';
-  if (requireName && name === '') errs.push(required(`${at}.name`));
-  else if (name !== '') {
-    for (const msg of isDNS1123Label(name)) errs.push(invalid(`${at}.name`, name, msg));
-    if (names.has(name)) errs.push(duplicate(`${at}.name`, name));
-    names.add(name);
-  }
-  const port = getNum(p, 'port') ?? 0;
-  for (const msg of isValidPortNum(port)) errs.push(invalid(`${at}.port`, port, msg));
-  const proto = getStr(p, 'protocol') ?? '';
-  if (proto === '') errs.push(required(`${at}.protocol`));
-  else if (!PROTOCOLS.includes(proto)) errs.push(notSupported(`${at}.protocol`, proto, PROTOCOLS));
+  const errs = validateNamedPort(p, at, requireName, names);
   const tp = p.targetPort;
   if (typeof tp === 'number') for (const msg of isValidPortNum(tp)) errs.push(invalid(`${at}.targetPort`, tp, msg));
   if (typeof tp === 'string') for (const msg of isValidPortName(tp)) errs.push(invalid(`${at}.targetPort`, tp, msg));
