@@ -15,6 +15,7 @@ import { del } from './handlers/delete.js';
 import { deleteCollection } from './handlers/deletecollection.js';
 import { get } from './handlers/get.js';
 import { list } from './handlers/list.js';
+import { patch } from './handlers/patch.js';
 import { update } from './handlers/update.js';
 import { watch } from './handlers/watch.js';
 import type { APIServer } from './index.js';
@@ -34,7 +35,7 @@ const handlers: Record<RequestInfo['verb'], Handler> = {
   update,
   delete: del,
   deletecollection: deleteCollection,
-  patch: () => Promise.reject(new APIError('MethodNotAllowed', 'PATCH is not supported yet')),
+  patch,
 };
 
 /** True if the client asked for a `meta.k8s.io` Table (kubectl get). */

@@ -82,6 +82,19 @@ function kubectlSuite(backend: string, endpoint: () => string | undefined): void
       assert.match(malformed.stderr, /error converting YAML to JSON/);
     });
 
+    test('label, annotate and patch (merge and JSON patches)', () => {
+      assert.match(kubectlOK(kc, ['label', 'pod', 'web-1', '-n', 'shop', 'release=canary']), /pod\/web-1 labeled/);
+      assert.equal(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '-l', 'release=canary', '-o', 'name']), 'pod/web-1\n');
+      assert.match(kubectlOK(kc, ['annotate', 'configmap', 'web-config', '-n', 'shop', 'owner=team-a']), /annotated/);
+      kubectlOK(kc, ['patch', 'configmap', 'web-config', '-n', 'shop', '--type=merge', '-p', '{"data":{"extra":"1"}}']);
+      kubectlOK(kc, ['patch', 'configmap', 'web-config', '-n', 'shop', '--type=json', '-p', '[{"op":"replace","path":"/data/extra","value":"2"}]']);
+      assert.equal(kubectlOK(kc, ['get', 'configmap', 'web-config', '-n', 'shop', '-o', 'jsonpath={.data.extra} {.metadata.annotations.owner}']), '2 team-a');
+      const stale = kubectl(kc, ['label', 'pod', 'web-1', '-n', 'shop', 'release=stable', '--overwrite', '--resource-version=1']);
+      assert.notEqual(stale.code, 0);
+      assert.match(stale.stderr, /Conflict|the object has been modified/);
+      assert.match(kubectlOK(kc, ['label', 'pod', 'web-1', '-n', 'shop', 'release-']), /unlabeled/);
+    });
+
     test('delete by name and with -f', () => {
       assert.match(kubectlOK(kc, ['delete', 'pod', 'db-1', '-n', 'shop']), /pod "db-1" deleted/);
       assert.equal(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '-o', 'name']), 'pod/web-1\n');

@@ -27,6 +27,17 @@ describe('@kubernetes/client-node against skiff', () => {
     assert.ok(ns.items.some((n) => n.metadata?.name === 'kube-system'));
   });
 
+  test('patch with a JSON merge patch and a JSON patch', async () => {
+    await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'patched' }, data: { a: '1' } } });
+    const merged = await core.patchNamespacedConfigMap(
+      { name: 'patched', namespace: 'default', body: { data: { b: '2' } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    assert.deepEqual(merged.data, { a: '1', b: '2' });
+    const patched = await core.patchNamespacedConfigMap({ name: 'patched', namespace: 'default', body: [{ op: 'remove', path: '/data/a' }] });
+    assert.deepEqual(patched.data, { b: '2' });
+  });
+
   test('errors come back as Status with upstream codes', async () => {
     await assert.rejects(core.readNamespacedConfigMap({ name: 'absent', namespace: 'default' }), (err: unknown) => {
       assert.ok(err instanceof k8s.ApiException);

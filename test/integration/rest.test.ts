@@ -167,6 +167,41 @@ describe('generic REST', () => {
     assert.equal(badToken.status, 400);
   });
 
+  test('PATCH with merge and JSON patches; preconditions; status; upstream errors', async () => {
+    const merge = { 'Content-Type': 'application/merge-patch+json' };
+    const json = { 'Content-Type': 'application/json-patch+json' };
+    const c = (await api.request('POST', '/api/v1/namespaces/default/configmaps', cm('pt', { a: 'b' }))).body as Obj;
+    const m = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', { metadata: { labels: { a: null, c: 'd' } }, data: { b: '2' } }, merge);
+    assert.equal(m.status, 200, m.text);
+    assert.deepEqual((m.body as Obj).metadata.labels, { c: 'd' });
+    assert.deepEqual((m.body as Obj).data, { a: '1', b: '2' });
+    assert.ok(Number((m.body as Obj).metadata.resourceVersion) > Number(c.metadata.resourceVersion));
+    const j = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', [{ op: 'remove', path: '/data/a' }, { op: 'add', path: '/data/z', value: 'z' }], json);
+    assert.deepEqual((j.body as Obj).data, { b: '2', z: 'z' });
+    const failed = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', [{ op: 'test', path: '/data/b', value: 'x' }], json);
+    assert.equal(failed.status, 422);
+    const stale = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', { metadata: { resourceVersion: c.metadata.resourceVersion }, data: { q: '1' } }, merge);
+    assert.equal(stale.status, 409);
+    assert.equal((stale.body as Status).reason, 'Conflict');
+    const bad = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', '{"data":', merge);
+    assert.equal(bad.status, 400);
+    const unsupported = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', {}, { 'Content-Type': 'application/apply-patch+yaml' });
+    assert.equal(unsupported.status, 415);
+    const invalidName = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', { metadata: { labels: { 'bad key!': 'v' } } }, merge);
+    assert.equal(invalidName.status, 422);
+    const missing = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/absent', { data: {} }, merge);
+    assert.equal(missing.status, 404);
+    await api.request('POST', '/api/v1/namespaces/default/pods', pod('pp'));
+    const st = await api.request('PATCH', '/api/v1/namespaces/default/pods/pp/status', { status: { phase: 'Running' }, spec: { nodeName: 'ignored' } }, merge);
+    assert.equal(st.status, 200, st.text);
+    assert.equal(((st.body as Obj).status as { phase: string }).phase, 'Running');
+    assert.equal(((st.body as Obj).spec as { nodeName?: string }).nodeName, undefined);
+    // Concurrent merge patches without a resourceVersion all land (each re-applied to the newest object on conflict).
+    await Promise.all(Array.from({ length: 10 }, (_, i) => api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', { data: { [`k${i}`]: 'v' } }, merge)));
+    const after = (await api.request('GET', '/api/v1/namespaces/default/configmaps/pt')).body as Obj;
+    assert.equal(Object.keys(after.data as object).filter((k) => k.startsWith('k')).length, 10);
+  });
+
   test('status subresource and main resource each ignore the other half', async () => {
     const c = (await api.request('POST', '/api/v1/namespaces/default/pods', pod('st'))).body as Obj;
     assert.deepEqual((c.status as { phase: string }).phase, 'Pending');
