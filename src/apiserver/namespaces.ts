@@ -1,6 +1,7 @@
 import type { KubeObject } from '../api/meta.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../storage/errors.js';
 import type { Store } from '../storage/store.js';
+import { hooksFor, type HookTable } from './hooks.js';
 import { encode, prepareCreate } from './objects.js';
 import type { Registry } from './registry.js';
 import { decode } from './watchcache.js';
@@ -34,11 +35,15 @@ const ignoreGone = (err: unknown) => {
  * controller (issue 4 moves it into the controller manager, with graceful
  * pod termination and finalizers of the content honoured).
  */
-export async function purgeNamespace(store: Store, registry: Registry, name: string): Promise<void> {
+export async function purgeNamespace(store: Store, registry: Registry, hooks: HookTable, name: string): Promise<void> {
   for (const r of registry.all()) {
     if (!r.def.namespaced) continue;
     const { items } = await store.list(`${r.prefix}${name}/`);
-    for (const kv of items) await store.delete(kv.key, 0).catch(ignoreGone);
+    const h = hooksFor(hooks, r.def);
+    for (const kv of items) {
+      const gone = await store.delete(kv.key, 0).catch((err: unknown) => ignoreGone(err));
+      if (gone) await h?.afterWrite(decode(gone).object, undefined);
+    }
   }
   const key = `/registry/namespaces/${name}`;
   const kv = await store.get(key);

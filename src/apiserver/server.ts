@@ -25,7 +25,9 @@ import { openAPIv2Protobuf, openAPIv3, openAPIv3Root } from './openapi.js';
 import { loadOrCreatePKI } from './pki.js';
 import { Registry } from './registry.js';
 import { parseRequestInfo, type RequestInfo } from './request.js';
-import { firstServiceIP } from './serviceip.js';
+import { coreHooks } from './hooks.js';
+import { reconcileKubernetesService } from './kubernetes-service.js';
+import { ServiceAllocator } from './serviceips.js';
 
 const handlers: Record<RequestInfo['verb'], Handler> = {
   get,
@@ -65,7 +67,8 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   // Every watch cache and every open watch listens on this signal.
   setMaxListeners(0, abort.signal);
   const host = hostname();
-  const ips = [firstServiceIP(options.serviceCIDR)];
+  const services = new ServiceAllocator(options.store, options.serviceCIDR);
+  const ips = [services.firstIP];
   if (options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::') ips.push(options.bindAddress);
   const pki = await loadOrCreatePKI(join(options.dataDir, 'tls'), { ips, dnsNames: [host] });
   const authenticate = newAuthenticator({
@@ -75,16 +78,18 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const log = options.log ?? ((msg: string, fields?: Record<string, unknown>) => console.error(msg, fields ?? ''));
   const registry = new Registry(coreV1, options.store, abort.signal, (err) => log('watch cache error', { err: String(err) }));
   const purging = new Set<string>();
+  const hooks = coreHooks(services);
   const ctx: HandlerContext = {
     store: options.store,
     registry,
     now,
     signal: abort.signal,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    hooks,
     onNamespaceTerminating: (name) => {
       if (purging.has(name)) return;
       purging.add(name);
-      purgeNamespace(options.store, registry, name)
+      purgeNamespace(options.store, registry, hooks, name)
         .catch((err: unknown) => log('namespace purge failed', { name, err: String(err) }))
         .finally(() => purging.delete(name));
     },
@@ -181,6 +186,8 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const port = (server.address() as AddressInfo).port;
   await registry.ready();
   await bootstrapNamespaces(options.store, registry, now());
+  const advertise = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
+  await reconcileKubernetesService(options.store, registry, services, { ip: advertise, port }, now());
   for (const name of await terminatingNamespaces(options.store)) ctx.onNamespaceTerminating(name);
   startCompactor({ store: options.store, intervalMs: options.compactionIntervalMs ?? 5 * 60_000, signal: abort.signal, onError: (err) => log('compaction failed', { err: String(err) }) });
   ready = true;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../../storage/store.js';
+import type { HookTable } from '../hooks.js';
 import type { Registry, Resource } from '../registry.js';
 import type { RequestInfo } from '../request.js';
 
@@ -12,6 +13,8 @@ export interface HandlerContext {
   readonly signal: AbortSignal;
   /** How often a watch that allows bookmarks gets one. */
   readonly bookmarkIntervalMs: number;
+  /** Per-kind work around writes (Service allocations). */
+  readonly hooks: HookTable;
   /** Called when a namespace is marked for deletion, to empty and remove it. */
   readonly onNamespaceTerminating: (name: string) => void;
 }

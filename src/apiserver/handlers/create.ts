@@ -4,7 +4,9 @@ import { alreadyExists, APIError } from '../errors.js';
 import { checkNamespace, checkTypeMeta, encode, generateName, prepareCreate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
 import { decodeJSON } from '../watchcache.js';
-import type { Handler } from './context.js';
+import type { KubeObject } from '../../api/meta.js';
+import { hooksFor, noUndo } from '../hooks.js';
+import type { Call, Handler, HandlerContext, Reply } from './context.js';
 import { keyOf, targetOf } from './read.js';
 
 /** Attempts at a fresh name for `generateName` before giving up, as upstream. */
@@ -18,12 +20,24 @@ export const create: Handler = async (ctx, call) => {
   checkTypeMeta(def, obj);
   checkNamespace(def, obj, call.info.namespace);
   if (def.namespaced) await admitNamespace(ctx, call.info.namespace);
-  const generate = !obj.metadata.name && obj.metadata.generateName;
+  const generate = !obj.metadata.name && obj.metadata.generateName !== undefined && obj.metadata.generateName !== '';
   if (generate) obj.metadata.name = generateName(obj.metadata.generateName ?? '');
   prepareCreate(def, obj, ctx.now());
   def.defaults?.(obj);
   validate(def, obj);
   if (call.query.get('dryRun') === 'All') return { code: 201, body: obj };
+  const hooks = hooksFor(ctx.hooks, def);
+  const undo = hooks ? await hooks.beforeWrite(obj, undefined) : noUndo;
+  try {
+    return await write(ctx, call, obj, generate);
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+};
+
+/** Store a new object; with generateName, retry on a name already taken. */
+async function write(ctx: HandlerContext, call: Call, obj: KubeObject, generate: boolean): Promise<Reply> {
   for (let attempt = 1; ; attempt++) {
     const name = obj.metadata.name ?? '';
     try {
@@ -38,4 +52,4 @@ export const create: Handler = async (ctx, call) => {
       obj.metadata.name = generateName(obj.metadata.generateName ?? '');
     }
   }
-};
+}

@@ -2,6 +2,7 @@ import type { KubeObject } from '../../api/meta.js';
 import { isConflict, isNotFound } from '../../storage/errors.js';
 import { immortalNamespaces } from '../admission.js';
 import { APIError, badRequest, conflict, notFound } from '../errors.js';
+import { hooksFor } from '../hooks.js';
 import { hasFinalizers, timestamp } from '../objects.js';
 import { decodeBody, readBody } from '../request.js';
 import type { Call, Handler, HandlerContext, Reply } from './context.js';
@@ -63,6 +64,7 @@ export async function deleteOne(ctx: HandlerContext, call: Call, opts: DeleteOpt
   if (opts.dryRun) return { code: 200, body: obj };
   try {
     const gone = await ctx.store.delete(keyOf(call), old.revision);
+    await hooksFor(ctx.hooks, def)?.afterWrite(structuredClone(obj), undefined);
     obj.metadata.resourceVersion = String(gone.modRevision);
   } catch (err) {
     if (isNotFound(err)) throw notFound(target);

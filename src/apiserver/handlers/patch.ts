@@ -1,11 +1,11 @@
 import { APIError, badRequest, conflict } from '../errors.js';
-import { checkNamespace, checkTypeMeta, prepareUpdate, validate } from '../objects.js';
+import { checkNamespace, checkTypeMeta, prepareUpdate } from '../objects.js';
 import { applyJSONPatch, decodeJSONPatch, PatchError } from '../patch/jsonpatch.js';
 import { applyMergePatch } from '../patch/mergepatch.js';
 import { asObject, readBody } from '../request.js';
 import type { Handler } from './context.js';
 import { readCurrent, targetOf } from './read.js';
-import { writeUpdate } from './update.js';
+import { commitUpdate } from './update.js';
 
 /**
  * Times a patch is re-applied to a newer object when a concurrent write wins.
@@ -64,9 +64,8 @@ export const patch: Handler = async (ctx, call) => {
     if (precondition) throw conflict(targetOf(call));
     if (call.info.subresource !== 'status') def.defaults?.(obj);
     const next = prepareUpdate(def, obj, old.object, call.info.subresource);
-    validate(def, next, old.object);
     try {
-      return await writeUpdate(ctx, call, next, old);
+      return await commitUpdate(ctx, call, next, old);
     } catch (err) {
       if (!(err instanceof APIError && err.reason === 'Conflict') || attempt >= attempts) throw err;
     }

@@ -3,6 +3,7 @@ import { isConflict, isNotFound } from '../../storage/errors.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { checkNamespace, checkTypeMeta, encode, hasFinalizers, prepareUpdate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
+import { hooksFor, noUndo } from '../hooks.js';
 import { decodeJSON } from '../watchcache.js';
 import type { Call, Handler, HandlerContext, Reply } from './context.js';
 import { keyOf, readCurrent, targetOf } from './read.js';
@@ -17,18 +18,39 @@ export async function writeUpdate(ctx: HandlerContext, call: Call, next: KubeObj
   const value = encode(next);
   if (value === encode(old.object)) return { code: 200, body: old.object };
   if (call.query.get('dryRun') === 'All') return { code: 200, body: { ...next, metadata: { ...next.metadata, resourceVersion: String(old.revision) } } };
+  const hooks = hooksFor(ctx.hooks, call.resource.def);
   try {
     const m = next.metadata;
     if (m.deletionTimestamp && !hasFinalizers(next) && !m.deletionGracePeriodSeconds) {
       const gone = await ctx.store.delete(key, old.revision);
       next.metadata.resourceVersion = String(gone.modRevision);
+      await hooks?.afterWrite(old.object, undefined);
       return { code: 200, body: next };
     }
     const revision = await ctx.store.update(key, value, old.revision);
+    await hooks?.afterWrite(old.object, next);
     return { code: 200, body: decodeJSON({ key, value, createRevision: 0, modRevision: revision }), raw: true };
   } catch (err) {
     if (isConflict(err)) throw conflict(targetOf(call));
     if (isNotFound(err)) throw notFound(targetOf(call));
+    throw err;
+  }
+}
+
+/**
+ * Run the kind's hooks on `next` (allocations carried over or claimed),
+ * validate, and write; whatever the hooks claimed is released if the write
+ * does not happen.
+ */
+export async function commitUpdate(ctx: HandlerContext, call: Call, next: KubeObject, old: { object: KubeObject; revision: number }): Promise<Reply> {
+  const { def } = call.resource;
+  const hooks = call.query.get('dryRun') === 'All' ? undefined : hooksFor(ctx.hooks, def);
+  const undo = hooks ? await hooks.beforeWrite(next, old.object) : noUndo;
+  try {
+    validate(def, next, old.object);
+    return await writeUpdate(ctx, call, next, old);
+  } catch (err) {
+    await undo();
     throw err;
   }
 }
@@ -46,6 +68,5 @@ export const update: Handler = async (ctx, call) => {
   if (rv !== undefined && rv !== '' && rv !== String(old.revision)) throw conflict(targetOf(call));
   if (call.info.subresource !== 'status') def.defaults?.(obj);
   const next = prepareUpdate(def, obj, old.object, call.info.subresource);
-  validate(def, next, old.object);
-  return writeUpdate(ctx, call, next, old);
+  return commitUpdate(ctx, call, next, old);
 };
