@@ -60,6 +60,9 @@ const sendError = (res: ServerResponse, err: unknown) => {
 
 const healthPaths = /^\/(healthz|livez|readyz)(\/.*)?$/;
 
+/** How long a terminating namespace waits before it is emptied. */
+const namespacePurgeDelayMs = 1000;
+
 /** Start the HTTPS API server (see index.ts). */
 export async function start(options: APIServerOptions): Promise<APIServer> {
   const now = options.now ?? (() => new Date());
@@ -89,9 +92,16 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     onNamespaceTerminating: (name) => {
       if (purging.has(name)) return;
       purging.add(name);
-      purgeNamespace(options.store, registry, hooks, name)
-        .catch((err: unknown) => log('namespace purge failed', { name, err: String(err) }))
-        .finally(() => purging.delete(name));
+      // Like the namespace controller, start a moment later: a client deleting
+      // a manifest's namespace and then its contents still finds them.
+      const timer = setTimeout(() => {
+        purgeNamespace(options.store, registry, hooks, name)
+          .catch((err: unknown) => log('namespace purge failed', { name, err: String(err) }))
+          .finally(() => purging.delete(name));
+      }, namespacePurgeDelayMs);
+      timer.unref();
+      // A purge cut short by shutdown resumes at the next start (terminatingNamespaces).
+      abort.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
     },
   };
   let ready = false;

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startEtcd, type EtcdProcess } from '../support/etcd.js';
@@ -95,11 +98,44 @@ function kubectlSuite(backend: string, endpoint: () => string | undefined): void
       assert.match(kubectlOK(kc, ['label', 'pod', 'web-1', '-n', 'shop', 'release-']), /unlabeled/);
     });
 
+    test('apply creates, re-applies after edits (removals too), and diff shows what would change', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'skiff-apply-'));
+      try {
+        const manifest = (v: 1 | 2) =>
+          [
+            'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: applied',
+            `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: applied\n  labels:\n    x: "1"${v === 1 ? '\n    y: "2"' : ''}\ndata:\n  a: "1"${v === 1 ? '\n  b: "2"' : ''}`,
+            `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: applied\nspec:\n  containers:\n  - name: web\n    image: nginx:${v === 1 ? '1.25' : '1.26'}\n    env:\n    - name: A\n      value: "1"`,
+            `apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: applied\nspec:\n  selector:\n    app: p\n  ports:\n  - name: http\n    port: 80${v === 2 ? '\n  - name: https\n    port: 443' : ''}`,
+          ].join('\n---\n');
+        const v1 = join(dir, 'v1.yaml');
+        const v2 = join(dir, 'v2.yaml');
+        writeFileSync(v1, manifest(1));
+        writeFileSync(v2, manifest(2));
+        assert.match(kubectlOK(kc, ['apply', '-f', v1]), /configmap\/cfg created[\s\S]*pod\/p created[\s\S]*service\/s created/);
+        assert.match(kubectlOK(kc, ['apply', '-f', v1]), /configmap\/cfg unchanged[\s\S]*pod\/p unchanged[\s\S]*service\/s unchanged/);
+        const diff = kubectl(kc, ['diff', '-f', v2]);
+        assert.equal(diff.code, 1, diff.stderr);
+        assert.match(diff.stdout, /\+ {2}- image: nginx:1\.26|\+.*image: nginx:1\.26/);
+        assert.match(kubectlOK(kc, ['apply', '-f', v2]), /configmap\/cfg configured[\s\S]*pod\/p configured[\s\S]*service\/s configured/);
+        const cfg = JSON.parse(kubectlOK(kc, ['get', 'cm', 'cfg', '-n', 'applied', '-o', 'json'])) as { data: object; metadata: { labels: object } };
+        assert.deepEqual(cfg.data, { a: '1' });
+        assert.deepEqual(cfg.metadata.labels, { x: '1' });
+        assert.equal(kubectlOK(kc, ['get', 'pod', 'p', '-n', 'applied', '-o', 'jsonpath={.spec.containers[0].image} {.spec.containers[0].env[0].value}']), 'nginx:1.26 1');
+        assert.equal(kubectlOK(kc, ['get', 'svc', 's', '-n', 'applied', '-o', 'jsonpath={.spec.ports[*].port}']), '80 443');
+        assert.equal(kubectl(kc, ['diff', '-f', v2]).code, 0);
+        kubectlOK(kc, ['delete', '-f', v2]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     test('delete by name and with -f', () => {
       assert.match(kubectlOK(kc, ['delete', 'pod', 'db-1', '-n', 'shop']), /pod "db-1" deleted/);
       assert.equal(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '-o', 'name']), 'pod/web-1\n');
       const out = kubectlOK(kc, ['delete', '-f', fixture('basics.yaml'), '--ignore-not-found']);
       assert.match(out, /namespace "shop" deleted/);
+      assert.match(out, /configmap "web-config" deleted/);
       // kubectl waits for the namespace to be gone; its content goes with it.
       assert.match(kubectl(kc, ['get', 'ns', 'shop']).stderr, /namespaces "shop" not found/);
       assert.equal(kubectlOK(kc, ['get', 'configmaps', '-n', 'shop', '-o', 'name']), '');

@@ -264,7 +264,10 @@ describe('generic REST', () => {
     await api.request('POST', '/api/v1/namespaces/doomed/configmaps', cm('x'));
     const d = await api.request('DELETE', '/api/v1/namespaces/doomed');
     assert.equal(d.status, 200);
-    for (let i = 0; i < 100; i++) {
+    assert.equal(((await api.request('GET', '/api/v1/namespaces/doomed')).body as { status: { phase: string } }).status.phase, 'Terminating');
+    assert.equal((await api.request('GET', '/api/v1/namespaces/doomed/configmaps/x')).status, 200, 'content stays a moment, as upstream');
+    assert.equal((await api.request('POST', '/api/v1/namespaces/doomed/configmaps', cm('y'))).status, 403);
+    for (let i = 0; i < 250; i++) {
       if ((await api.request('GET', '/api/v1/namespaces/doomed')).status === 404) break;
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -96,7 +96,7 @@ describe('Service ClusterIP and NodePort allocation', () => {
     api = await api.restart();
     assert.equal((await create('dup', { clusterIP: '10.43.201.1' })).status, 422, 'still allocated after a restart');
     assert.equal((await api.request('DELETE', '/api/v1/namespaces/gone')).status, 200);
-    for (let i = 0; i < 100 && (await api.request('GET', '/api/v1/namespaces/gone')).status !== 404; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && (await api.request('GET', '/api/v1/namespaces/gone')).status !== 404; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal((await create('dup', { clusterIP: '10.43.201.1' })).status, 201, 'released with its namespace');
   });
 });

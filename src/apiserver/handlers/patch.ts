@@ -2,6 +2,9 @@ import { APIError, badRequest, conflict } from '../errors.js';
 import { checkNamespace, checkTypeMeta, prepareUpdate } from '../objects.js';
 import { applyJSONPatch, decodeJSONPatch, PatchError } from '../patch/jsonpatch.js';
 import { applyMergePatch } from '../patch/mergepatch.js';
+import { applyStrategicPatch } from '../patch/strategic.js';
+import { patchMetaFor } from '../../api/patchmeta.js';
+import type { ResourceDef } from '../../api/resource.js';
 import { asObject, readBody } from '../request.js';
 import type { Handler } from './context.js';
 import { readCurrent, targetOf } from './read.js';
@@ -15,22 +18,30 @@ import { commitUpdate } from './update.js';
 const attempts = 100;
 
 /** The patch function for a body of the given content type (415 for the types not served yet). */
-function patcher(contentType: string | undefined, body: string): (current: unknown) => unknown {
+function patcher(contentType: string | undefined, body: string, def: ResourceDef): (current: unknown) => unknown {
   const type = (contentType ?? '').split(';')[0]?.trim();
+  if (type === 'application/strategic-merge-patch+json') {
+    const patch = parsePatch(body);
+    const meta = patchMetaFor(def.group, def.kind);
+    return (current) => applyStrategicPatch(current, patch, meta);
+  }
   if (type === 'application/json-patch+json') {
     const ops = decodeJSONPatch(body);
     return (current) => applyJSONPatch(current, ops);
   }
   if (type === 'application/merge-patch+json') {
-    let patch: unknown;
-    try {
-      patch = JSON.parse(body);
-    } catch (err) {
-      throw badRequest(`error decoding patch: ${(err as Error).message}`);
-    }
+    const patch = parsePatch(body);
     return (current) => applyMergePatch(current, patch);
   }
-  throw new APIError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`);
+  throw new APIError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+}
+
+function parsePatch(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -43,7 +54,7 @@ export const patch: Handler = async (ctx, call) => {
   const { def } = call.resource;
   let apply: (current: unknown) => unknown;
   try {
-    apply = patcher(call.req.headers['content-type'], (await readBody(call.req)).toString('utf8'));
+    apply = patcher(call.req.headers['content-type'], (await readBody(call.req)).toString('utf8'), def);
   } catch (err) {
     if (err instanceof PatchError) throw badRequest(err.message);
     throw err;
