@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { coreV1 } from '../api/core/index.js';
+import { allResources } from '../api/index.js';
 import { newAuthenticator, type User } from './authn.js';
 import { apiGroup, apiGroupList, apiVersions, resourceList, versionInfo } from './discovery.js';
 import { startCompactor } from './compactor.js';
@@ -79,7 +79,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     tokens: new Map<string, User>([[options.token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] }]]),
   });
   const log = options.log ?? ((msg: string, fields?: Record<string, unknown>) => console.error(msg, fields ?? ''));
-  const registry = new Registry(coreV1, options.store, abort.signal, (err) => log('watch cache error', { err: String(err) }));
+  const registry = new Registry(allResources, options.store, abort.signal, (err) => log('watch cache error', { err: String(err) }));
   const purging = new Set<string>();
   const hooks = coreHooks(services);
   const ctx: HandlerContext = {
