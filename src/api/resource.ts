@@ -29,6 +29,11 @@ export interface ResourceDef {
   readonly validate?: (obj: KubeObject, old?: KubeObject) => FieldError[];
   /** Validates a namespace-less name of this kind (default: DNS-1123 subdomain). */
   readonly validateName?: (name: string) => string[];
+  /**
+   * The scale subresource (autoscaling/v1 Scale): JSON paths of the desired
+   * and observed replicas and of the selector, e.g. `.spec.replicas`.
+   */
+  readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath?: string };
   /** Delete marks `deletionTimestamp` and waits for the node (pods) rather than removing at once. */
   readonly gracefulDelete?: boolean;
 }
