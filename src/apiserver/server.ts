@@ -127,7 +127,8 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     }
     const resource = registry.find(info.group, info.version, info.resource);
     const sub = info.subresource;
-    if (!resource || (sub && !(sub === 'status' && resource.def.hasStatus)) || (info.namespace && !resource.def.namespaced))
+    const knownSub = (sub === 'status' && resource?.def.hasStatus) || (sub === 'scale' && resource?.def.scale);
+    if (!resource || (sub && !knownSub) || (info.namespace && !resource.def.namespaced))
       throw new APIError('NotFound', 'the server could not find the requested resource');
     if (sub && info.verb !== 'get' && info.verb !== 'update' && info.verb !== 'patch')
       throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');

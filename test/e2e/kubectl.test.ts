@@ -85,7 +85,7 @@ function kubectlSuite(backend: string, endpoint: () => string | undefined): void
       assert.match(malformed.stderr, /error converting YAML to JSON/);
     });
 
-    test('label, annotate and patch (merge and JSON patches)', () => {
+    test('label, annotate, patch (merge and JSON patches) and scale', () => {
       assert.match(kubectlOK(kc, ['label', 'pod', 'web-1', '-n', 'shop', 'release=canary']), /pod\/web-1 labeled/);
       assert.equal(kubectlOK(kc, ['get', 'pods', '-n', 'shop', '-l', 'release=canary', '-o', 'name']), 'pod/web-1\n');
       assert.match(kubectlOK(kc, ['annotate', 'configmap', 'web-config', '-n', 'shop', 'owner=team-a']), /annotated/);
@@ -96,6 +96,9 @@ function kubectlSuite(backend: string, endpoint: () => string | undefined): void
       assert.notEqual(stale.code, 0);
       assert.match(stale.stderr, /Conflict|the object has been modified/);
       assert.match(kubectlOK(kc, ['label', 'pod', 'web-1', '-n', 'shop', 'release-']), /unlabeled/);
+      assert.match(kubectlOK(kc, ['scale', 'rc', 'myapp-rc', '-n', 'shop', '--replicas=4']), /scaled/);
+      assert.match(kubectlOK(kc, ['get', 'rc', 'myapp-rc', '-n', 'shop']), /^myapp-rc\s+4\s+/m);
+      assert.match(kubectl(kc, ['scale', 'rc', 'myapp-rc', '-n', 'shop', '--replicas=2', '--current-replicas=3']).stderr, /Expected replicas to be 3, was 4/);
     });
 
     test('apply creates, re-applies after edits (removals too), and diff shows what would change', () => {

@@ -228,6 +228,34 @@ describe('generic REST', () => {
     assert.equal(scaled.metadata.generation, 2);
   });
 
+  test('the scale subresource reads and writes replicas as an autoscaling/v1 Scale', async () => {
+    const rc = {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'sc' },
+      spec: { replicas: 2, selector: { app: 'sc' }, template: { metadata: { labels: { app: 'sc' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+    };
+    const c = (await api.request('POST', '/api/v1/namespaces/default/replicationcontrollers', rc)).body as Obj;
+    const path = '/api/v1/namespaces/default/replicationcontrollers/sc/scale';
+    const s = (await api.request('GET', path)).body as { kind: string; apiVersion: string; spec: { replicas: number }; status: { selector: string }; metadata: { resourceVersion: string } };
+    assert.deepEqual([s.kind, s.apiVersion, s.spec.replicas, s.status.selector], ['Scale', 'autoscaling/v1', 2, 'app=sc']);
+    const put = await api.request('PUT', path, { ...s, spec: { replicas: 4 } });
+    assert.equal(put.status, 200, put.text);
+    assert.equal((put.body as typeof s).spec.replicas, 4);
+    const stale = await api.request('PUT', path, { ...s, spec: { replicas: 5 } });
+    assert.equal(stale.status, 409);
+    const patched = await api.request('PATCH', path, { spec: { replicas: 6 } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal((patched.body as typeof s).spec.replicas, 6);
+    const negative = await api.request('PATCH', path, { spec: { replicas: -1 } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(negative.status, 422);
+    assert.match((negative.body as Status).message, /spec\.replicas: Invalid value: -1: must be greater than or equal to 0/);
+    const after = (await api.request('GET', '/api/v1/namespaces/default/replicationcontrollers/sc')).body as Obj;
+    assert.equal((after.spec as { replicas: number }).replicas, 6);
+    assert.equal(after.metadata.generation, 3);
+    assert.equal(after.metadata.uid, c.metadata.uid);
+    assert.equal((await api.request('GET', '/api/v1/namespaces/default/configmaps/x/scale')).status, 404);
+  });
+
   test('graceful deletion of a pod on a node, and finalizers', async () => {
     const p = (await api.request('POST', '/api/v1/namespaces/default/pods', pod('gp', { nodeName: 'n1' }))).body as Obj;
     const d = await api.request('DELETE', '/api/v1/namespaces/default/pods/gp');

@@ -69,6 +69,7 @@ export const replicationControllers: ResourceDef = {
   categories: ['all'],
   hasStatus: true,
   tracksGeneration: true,
+  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
   fieldSelectors: { 'status.replicas': (o) => String(getNum(getObj(o, 'status'), 'replicas') ?? 0) },
   defaults,
   validate,

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../api/meta.js';
 import { notFound } from '../errors.js';
+import { toScale } from '../scale.js';
 import { toTable } from '../table.js';
 import { decode, decodeJSON } from '../watchcache.js';
 import type { Handler } from './context.js';
@@ -16,6 +17,7 @@ export const get: Handler = async (ctx, call) => {
   } else {
     const kv = await ctx.store.get(keyOf(call));
     if (!kv) throw notFound(targetOf(call));
+    if (call.info.subresource === 'scale') return { code: 200, body: toScale(call.resource.def, decode(kv).object) };
     if (!call.wantsTable) return { code: 200, body: decodeJSON(kv), raw: true };
     found = decode(kv);
   }

@@ -9,6 +9,7 @@ import { asObject, readBody } from '../request.js';
 import type { Handler } from './context.js';
 import { readCurrent, targetOf } from './read.js';
 import { commitUpdate } from './update.js';
+import { fromScale, scaleReply, toScale } from '../scale.js';
 
 /**
  * Times a patch is re-applied to a newer object when a concurrent write wins.
@@ -61,22 +62,24 @@ export const patch: Handler = async (ctx, call) => {
   }
   for (let attempt = 1; ; attempt++) {
     const old = await readCurrent(ctx, call);
-    let obj;
+    const scale = call.info.subresource === 'scale';
+    let patched;
     try {
-      obj = asObject(apply(old.object));
+      patched = asObject(apply(scale ? toScale(def, old.object) : old.object));
     } catch (err) {
       if (err instanceof PatchError) throw new APIError('Invalid', err.message);
       throw err;
     }
+    const rv = patched.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== String(old.revision)) throw conflict(targetOf(call));
+    const obj = scale ? fromScale(def, patched, old.object) : patched;
     checkTypeMeta(def, obj);
     checkNamespace(def, obj, call.info.namespace);
-    const rv = obj.metadata.resourceVersion;
-    const precondition = rv !== undefined && rv !== '' && rv !== String(old.revision);
-    if (precondition) throw conflict(targetOf(call));
     if (call.info.subresource !== 'status') def.defaults?.(obj);
-    const next = prepareUpdate(def, obj, old.object, call.info.subresource);
+    const next = prepareUpdate(def, obj, old.object, scale ? '' : call.info.subresource);
     try {
-      return await commitUpdate(ctx, call, next, old);
+      const reply = await commitUpdate(ctx, call, next, old);
+      return scale ? scaleReply(def, reply) : reply;
     } catch (err) {
       if (!(err instanceof APIError && err.reason === 'Conflict') || attempt >= attempts) throw err;
     }

@@ -4,6 +4,7 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import { checkNamespace, checkTypeMeta, encode, hasFinalizers, prepareUpdate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
 import { hooksFor, noUndo } from '../hooks.js';
+import { fromScale, scaleReply } from '../scale.js';
 import { decodeJSON } from '../watchcache.js';
 import type { Call, Handler, HandlerContext, Reply } from './context.js';
 import { keyOf, readCurrent, targetOf } from './read.js';
@@ -55,9 +56,21 @@ export async function commitUpdate(ctx: HandlerContext, call: Call, next: KubeOb
   }
 }
 
-/** PUT an object (or its status): compare on resourceVersion, keep server-owned fields, validate, store. */
+/** PUT an object's Scale: its replicas written through the object, answered as a Scale. */
+async function updateScale(ctx: HandlerContext, call: Call): Promise<Reply> {
+  const { def } = call.resource;
+  const scale = asObject(decodeBody(await readBody(call.req), call.req.headers['content-type']));
+  const old = await readCurrent(ctx, call);
+  const rv = scale.metadata.resourceVersion;
+  if (rv !== undefined && rv !== '' && rv !== String(old.revision)) throw conflict(targetOf(call));
+  const next = prepareUpdate(def, fromScale(def, scale, old.object), old.object, '');
+  return scaleReply(def, await commitUpdate(ctx, call, next, old));
+}
+
+/** PUT an object (or its status, or its scale): compare on resourceVersion, keep server-owned fields, validate, store. */
 export const update: Handler = async (ctx, call) => {
   const { def } = call.resource;
+  if (call.info.subresource === 'scale') return updateScale(ctx, call);
   const obj = asObject(decodeBody(await readBody(call.req), call.req.headers['content-type']));
   checkTypeMeta(def, obj);
   checkNamespace(def, obj, call.info.namespace);
