@@ -105,7 +105,7 @@ export function validate(def: ResourceDef, obj: KubeObject, old?: KubeObject): v
   if (def.validate) errors.push(...def.validate(obj, old));
   if (errors.length === 0) return;
   const name = obj.metadata.name ?? obj.metadata.generateName ?? '';
-  throw invalid(def.kind, def.group, name, statusMessageFor(def.kind, name, errors), errors);
+  throw invalid(def.kind, def.group, name, statusMessageFor(def.kind, name, errors, def.group), errors);
 }
 
 const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
