@@ -83,7 +83,9 @@ void test('job update: selector and template are immutable', () => {
 
 void test('job field selector status.successful', () => {
   const j = job({ template: pod() });
-  assert.equal(jobs.fieldSelectors['status.successful']?.(j), '0');
+  const successful = jobs.fieldSelectors['status.successful'];
+  assert.ok(successful);
+  assert.equal(successful(j), '0');
   j.status = { succeeded: 2 };
-  assert.equal(jobs.fieldSelectors['status.successful']?.(j), '2');
+  assert.equal(successful(j), '2');
 });

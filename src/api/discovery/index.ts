@@ -1,4 +1,8 @@
+/** The discovery.k8s.io/v1 resources: EndpointSlice. */
 import type { ResourceDef } from '../resource.js';
+import { endpointSlices } from './endpointslice.js';
 
 /** The discovery.k8s.io/v1 resources. */
-export const discoveryV1: readonly ResourceDef[] = [];
+export const discoveryV1: readonly ResourceDef[] = [endpointSlices];
+
+export { endpointSlices };
