@@ -138,6 +138,14 @@ describe('apps/v1 through real kubectl', () => {
     assert.equal((await get('/apis/apps/v1/namespaces/default/deployments/api')).metadata.generation, 2);
   });
 
+  test('re-apply switching a deployment to Recreate drops rollingUpdate (retainKeys) and passes validation', async () => {
+    const text = manifest('nginx:1.26', 4).split('---')[0] ?? '';
+    await apply(text.replace('  replicas: 4', '  replicas: 4\n  strategy: { type: Recreate }'));
+    const d = await get('/apis/apps/v1/namespaces/default/deployments/api');
+    assert.deepEqual(d.spec.strategy, { type: 'Recreate' });
+    assert.equal(d.metadata.generation, 3);
+  });
+
   test('kubectl get deploy,rs,ds,sts prints upstream columns', async () => {
     const st = await api.request('PUT', '/apis/apps/v1/namespaces/default/deployments/web/status', {
       ...(await get('/apis/apps/v1/namespaces/default/deployments/web')),
