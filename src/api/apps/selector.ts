@@ -4,11 +4,12 @@
  * untyped input.
  */
 import type { FieldError } from '../meta.js';
-import { forbidden, invalid, required } from '../field-errors.js';
+import { invalid, required } from '../field-errors.js';
+import { validateLabelSelector } from '../labelselector.js';
 import { fromLabelSelector, type LabelSelector, type LabelSelectorSpec } from '../labels.js';
-import { validateLabels } from '../objectmeta.js';
-import { isQualifiedName, isValidLabelValue } from '../validation.js';
 import { getList, getStr, getStrMap, isObj, jsonEqual, type Obj } from '../core/util.js';
+
+export { validateLabelSelector } from '../labelselector.js';
 
 /** The typed form of an untyped selector; undefined for a missing (nil) one. */
 export function selectorSpec(sel: unknown): LabelSelectorSpec | undefined {
@@ -31,31 +32,6 @@ export function asSelector(sel: unknown): LabelSelector | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Upstream's ValidateLabelSelector (label values checked strictly). */
-export function validateLabelSelector(sel: Obj | undefined, path: string): FieldError[] {
-  if (!sel) return [];
-  const errs = validateLabels(getStrMap(sel, 'matchLabels'), `${path}.matchLabels`);
-  getList(sel, 'matchExpressions').forEach((e, i) => {
-    const at = `${path}.matchExpressions[${i}]`;
-    const op = getStr(e, 'operator') ?? '';
-    const values = Array.isArray(e.values) ? e.values : [];
-    if (op === 'In' || op === 'NotIn') {
-      if (values.length === 0) errs.push(required(`${at}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
-    } else if (op === 'Exists' || op === 'DoesNotExist') {
-      if (values.length > 0) errs.push(forbidden(`${at}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-    } else {
-      errs.push(invalid(`${at}.operator`, op, 'not a valid selector operator'));
-    }
-    const key = getStr(e, 'key') ?? '';
-    for (const msg of isQualifiedName(key)) errs.push(invalid(`${at}.key`, key, msg));
-    values.forEach((v, j) => {
-      const s = typeof v === 'string' ? v : '';
-      for (const msg of isValidLabelValue(s)) errs.push(invalid(`${at}.values[${j}]`, s, msg));
-    });
-  });
-  return errs;
 }
 
 /** A selector that must be present and non-empty (Deployment, ReplicaSet, StatefulSet): `emptyMsg` is upstream's wording. */

@@ -3,7 +3,7 @@ import { ingresses } from './ingress.js';
 import { ingressClasses } from './ingressclass.js';
 import { networkPolicies } from './networkpolicy.js';
 
-export { validateLabelSelector } from './selector.js';
+export { validateLabelSelector } from '../labelselector.js';
 export { isValidPathSegmentName } from './names.js';
 
 /** The networking.k8s.io/v1 resources. */

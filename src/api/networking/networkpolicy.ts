@@ -6,7 +6,7 @@ import { forbidden, invalid, notSupported, required } from '../field-errors.js';
 import { isValidPortName, isValidPortNum } from '../validation.js';
 import { isCIDR } from '../core/ip.js';
 import { ensureObj, getList, getNum, getObj, getStr, setDefault, type Obj } from '../core/util.js';
-import { validateLabelSelector } from './selector.js';
+import { validateLabelSelector } from '../labelselector.js';
 
 const protocols = ['TCP', 'UDP', 'SCTP'];
 const policyTypes = ['Ingress', 'Egress'];

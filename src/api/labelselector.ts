@@ -1,9 +1,9 @@
-/** metav1.LabelSelector validation (ValidateLabelSelector) with upstream's messages. */
-import type { FieldError } from '../meta.js';
-import { forbidden, invalid, required } from '../field-errors.js';
-import { validateLabels } from '../objectmeta.js';
-import { isQualifiedName, isValidLabelValue } from '../validation.js';
-import { getList, getStr, getStrMap, type Obj } from '../core/util.js';
+/** metav1.LabelSelector validation (upstream's ValidateLabelSelector): one home for every kind with a selector. */
+import type { FieldError } from './meta.js';
+import { forbidden, invalid, required } from './field-errors.js';
+import { validateLabels } from './objectmeta.js';
+import { isQualifiedName, isValidLabelValue } from './validation.js';
+import { getList, getStr, getStrMap, type Obj } from './core/util.js';
 
 /** Validates a metav1.LabelSelector at `path` (undefined: nothing to check). */
 export function validateLabelSelector(sel: Obj | undefined, path: string): FieldError[] {
