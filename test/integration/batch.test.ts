@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestAPIServer, type TestAPIServer } from '../support/apiserver.js';
-import { kubectlPath } from '../support/kubectl.js';
+import { kubectlAsync as kubectl, kubectlAsyncOK as kubectlOK } from '../support/kubectl.js';
 
 // batch/v1, policy/v1, coordination.k8s.io/v1 and discovery.k8s.io/v1 served
-// from their ResourceDefs alone, driven by real kubectl. support/kubectl.ts
-// runs kubectl with spawnSync, which would block the in-process server's
-// event loop; kubectl runs asynchronously here.
-function kubectl(kubeconfig: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(kubectlPath(), ['--kubeconfig', kubeconfig, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function kubectlOK(kubeconfig: string, args: readonly string[]): Promise<string> {
-  const r = await kubectl(kubeconfig, args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
+// from their ResourceDefs alone, driven by real kubectl (async: the API
+// server runs in this process).
 
 type Obj = { metadata: { name: string; uid: string; labels?: Record<string, string> }; spec: Record<string, unknown>; [k: string]: unknown };
 

@@ -1,30 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestAPIServer, type TestAPIServer } from '../support/apiserver.js';
-import { kubectlPath, kubectlVersions } from '../support/kubectl.js';
+import { kubectlAsync as kubectl, kubectlAsyncOK as kubectlOK, kubectlVersions } from '../support/kubectl.js';
 
 // kubectl 1.32+ sends the bodies of its typed generators (`kubectl create
 // configmap|secret|namespace|service|serviceaccount`) as Kubernetes protobuf.
 // These tests run real kubectl and read the objects back as JSON.
-
-// support/kubectl.ts runs kubectl with spawnSync, which would block this
-// process's event loop and with it the in-process server; run it async here.
-function kubectl(kubeconfig: string, args: readonly string[], options: { bin?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(options.bin ?? kubectlPath(), ['--kubeconfig', kubeconfig, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function kubectlOK(kubeconfig: string, args: readonly string[], options: { bin?: string } = {}): Promise<string> {
-  const r = await kubectl(kubeconfig, args, options);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
 
 type Obj = { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: unknown };
 

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -74,3 +74,22 @@ export function kubectlStream(kubeconfig: string, args: readonly string[]): { ou
 
 /** True if a command exists on PATH (e.g. etcd). */
 export const hasCommand = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+/**
+ * Run kubectl without blocking the event loop (for tests whose API server
+ * runs in the same process: spawnSync would stall it).
+ */
+export function kubectlAsync(kubeconfig: string, args: readonly string[], options: { bin?: string } = {}): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    execFile(options.bin ?? kubectlPath(), ['--kubeconfig', kubeconfig, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** {@link kubectlAsync}, throwing with kubectl's stderr unless it exits 0; returns stdout. */
+export async function kubectlAsyncOK(kubeconfig: string, args: readonly string[], options: { bin?: string } = {}): Promise<string> {
+  const r = await kubectlAsync(kubeconfig, args, options);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
