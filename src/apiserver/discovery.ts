@@ -61,3 +61,55 @@ export function apiGroup(name: string, versions: readonly string[]): Record<stri
   const gv = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
   return { kind: 'APIGroup', apiVersion: 'v1', name, versions: gv, preferredVersion: gv[0] };
 }
+
+/** The aggregated discovery version a client accepts (`v2`, `v2beta1`), if any. */
+export function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
+  if (!accept?.includes('g=apidiscovery.k8s.io')) return undefined;
+  for (const part of accept.split(',')) {
+    if (!part.includes('as=APIGroupDiscoveryList')) continue;
+    if (/;\s*v=v2(;|$)/.test(part)) return 'v2';
+    if (/;\s*v=v2beta1(;|$)/.test(part)) return 'v2beta1';
+  }
+  return undefined;
+}
+
+function resourceDiscovery(d: ResourceDef): Record<string, unknown> {
+  const subresources: Record<string, unknown>[] = [];
+  const rw = ['get', 'patch', 'update'];
+  if (d.hasStatus) subresources.push({ subresource: 'status', responseKind: { group: d.group, version: d.version, kind: d.kind }, verbs: rw });
+  if (d.scale) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: rw });
+  return {
+    resource: d.resource,
+    responseKind: { group: d.group, version: d.version, kind: d.kind },
+    scope: d.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: d.singular,
+    verbs: verbs(d),
+    ...(d.shortNames.length ? { shortNames: d.shortNames } : {}),
+    ...(d.categories.length ? { categories: d.categories } : {}),
+    ...(subresources.length ? { subresources } : {}),
+  };
+}
+
+/**
+ * Aggregated discovery (`apidiscovery.k8s.io`): every group, version and
+ * resource in one document, for `/api` (the core group) or `/apis` (the
+ * others), so that kubectl discovers everything in two requests.
+ */
+export function aggregatedDiscovery(registry: Registry, core: boolean, version: 'v2' | 'v2beta1'): Record<string, unknown> {
+  const groups = new Map<string, Map<string, Record<string, unknown>[]>>();
+  for (const { def } of registry.all()) {
+    if ((def.group === '') !== core) continue;
+    const versions = groups.get(def.group) ?? new Map<string, Record<string, unknown>[]>();
+    versions.set(def.version, [...(versions.get(def.version) ?? []), resourceDiscovery(def)]);
+    groups.set(def.group, versions);
+  }
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items: [...groups].map(([name, versions]) => ({
+      metadata: name ? { name } : {},
+      versions: [...versions].map(([v, resources]) => ({ version: v, resources, freshness: 'Current' })),
+    })),
+  };
+}

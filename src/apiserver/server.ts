@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { allResources } from '../api/index.js';
 import { newAuthenticator, type User } from './authn.js';
-import { apiGroup, apiGroupList, apiVersions, resourceList, versionInfo } from './discovery.js';
+import { aggregatedDiscovery, aggregatedVersion, apiGroup, apiGroupList, apiVersions, resourceList, versionInfo } from './discovery.js';
 import { startCompactor } from './compactor.js';
 import { APIError, toStatus } from './errors.js';
 import type { Call, Handler, HandlerContext, Reply } from './handlers/context.js';
@@ -122,7 +122,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     if (!user) throw new APIError('Unauthorized', 'Unauthorized');
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
     if (!info) {
-      discovery(path, res);
+      discovery(path, res, req.headers.accept);
       return;
     }
     const resource = registry.find(info.group, info.version, info.resource);
@@ -144,7 +144,14 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
 
   const openapi = openAPIv3(registry);
   const openapiV2 = openAPIv2Protobuf(registry);
-  const discovery = (path: string, res: ServerResponse): void => {
+  const discovery = (path: string, res: ServerResponse, accept: string | undefined): void => {
+    const aggregated = (path === '/api' || path === '/apis') && aggregatedVersion(accept);
+    if (aggregated) {
+      const body = JSON.stringify(aggregatedDiscovery(registry, path === '/api', aggregated));
+      res.writeHead(200, { 'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`, 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     if (path === '/openapi/v3') {
       send(res, { code: 200, body: openAPIv3Root(openapi) });
       return;

@@ -323,6 +323,25 @@ describe('generic REST', () => {
     assert.equal(((await api.request('GET', '/version')).body as { major: string }).major, '1');
   });
 
+  test('aggregated discovery for clients that ask for it, plain discovery otherwise', async () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+    type Doc = { kind: string; apiVersion: string; items: { metadata: { name?: string }; versions: { version: string; freshness: string; resources: { resource: string; scope: string; responseKind: { kind: string }; subresources?: { subresource: string }[] }[] }[] }[] };
+    const apis = (await api.request('GET', '/apis', undefined, { Accept: accept })).body as Doc;
+    assert.equal(apis.kind, 'APIGroupDiscoveryList');
+    assert.equal(apis.apiVersion, 'apidiscovery.k8s.io/v2');
+    const apps = apis.items.find((i) => i.metadata.name === 'apps');
+    const deployments = apps!.versions[0]!.resources.find((r) => r.resource === 'deployments')!;
+    assert.equal(deployments.scope, 'Namespaced');
+    assert.equal(deployments.responseKind.kind, 'Deployment');
+    assert.deepEqual(deployments.subresources?.map((s) => s.subresource).sort(), ['scale', 'status']);
+    const core = (await api.request('GET', '/api', undefined, { Accept: accept })).body as Doc;
+    assert.equal(core.items.length, 1);
+    assert.ok(core.items[0]?.versions[0]?.resources.some((r) => r.resource === 'namespaces' && r.scope === 'Cluster'));
+    const beta = (await api.request('GET', '/apis', undefined, { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json' })).body as Doc;
+    assert.equal(beta.apiVersion, 'apidiscovery.k8s.io/v2beta1');
+    assert.equal(((await api.request('GET', '/apis')).body as { kind: string }).kind, 'APIGroupList');
+  });
+
   test('tables for kubectl get', async () => {
     const r = await api.request('GET', '/api/v1/namespaces', undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
     const t = r.body as { kind: string; columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
