@@ -18,15 +18,16 @@ function selectorText(sel: unknown): string {
   const s = sel as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
   const plain = !('matchLabels' in s) && !('matchExpressions' in s);
   const labels = plain ? (sel as Record<string, string>) : (s.matchLabels ?? {});
-  const parts = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  const parts: [string, string][] = Object.entries(labels).map(([k, v]) => [k, `${k}=${v}`]);
   for (const e of plain ? [] : (s.matchExpressions ?? [])) {
-    const values = (e.values ?? []).join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+    const values = [...(e.values ?? [])].sort().join(',');
+    if (e.operator === 'In') parts.push([e.key, `${e.key} in (${values})`]);
+    else if (e.operator === 'NotIn') parts.push([e.key, `${e.key} notin (${values})`]);
+    else if (e.operator === 'Exists') parts.push([e.key, e.key]);
+    else if (e.operator === 'DoesNotExist') parts.push([e.key, `!${e.key}`]);
   }
-  return parts.join(',');
+  // As upstream's selector String(): requirements sorted by key.
+  return parts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, text]) => text).join(',');
 }
 
 /** The autoscaling/v1 Scale of an object whose kind has a scale subresource. */
