@@ -202,7 +202,12 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     });
   });
   const port = (server.address() as AddressInfo).port;
-  await registry.ready();
+  await registry.ready().catch(async (err: unknown) => {
+    abort.abort();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    throw new Error(`cannot read from the datastore (${err instanceof Error ? err.message : String(err)}${cause})`, { cause: err });
+  });
   await bootstrapNamespaces(options.store, registry, now());
   const advertise = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
   await reconcileKubernetesService(options.store, registry, services, { ip: advertise, port }, now());
