@@ -10,6 +10,11 @@ import { replicationControllers } from './replicationcontroller.js';
 import { secrets } from './secret.js';
 import { serviceAccounts } from './serviceaccount.js';
 import { services } from './service.js';
+import { persistentVolumes } from './persistentvolume.js';
+import { persistentVolumeClaims } from './persistentvolumeclaim.js';
+import { limitRanges } from './limitrange.js';
+import { resourceQuotas } from './resourcequota.js';
+import { podTemplates } from './podtemplate.js';
 
 /** Every core/v1 resource served by the API server. */
 export const coreV1: readonly ResourceDef[] = [
@@ -23,6 +28,11 @@ export const coreV1: readonly ResourceDef[] = [
   events,
   serviceAccounts,
   replicationControllers,
+  persistentVolumes,
+  persistentVolumeClaims,
+  limitRanges,
+  resourceQuotas,
+  podTemplates,
 ];
 
 export { configMaps, endpoints, events, namespaces, nodes, pods, replicationControllers, secrets, serviceAccounts, services };
