@@ -154,9 +154,12 @@ export class WatchCache {
   async #run(): Promise<void> {
     const { store, prefix, signal } = this.#options;
     const stopped = () => signal.aborted;
+    // Back off while the store stays unreachable: 100 ms, doubling to 5 s.
+    let delay = 100;
     while (!stopped()) {
       try {
         for await (const batch of store.watch(prefix, { fromRevision: this.#revision + 1, signal })) {
+          delay = 100;
           for (const e of batch) this.#apply(e);
         }
       } catch (err) {
@@ -164,8 +167,12 @@ export class WatchCache {
         this.#options.onError(err);
         // Watchers may have missed events: end them (clients re-watch), then start over.
         this.#closeAll();
-        await new Promise((r) => setTimeout(r, 100));
-        await this.#relist().catch(this.#options.onError);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5000);
+        await this.#relist().then(
+          () => (delay = 100),
+          this.#options.onError,
+        );
       }
     }
     this.#closeAll();
