@@ -4,6 +4,7 @@ import { Agent, request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { startEtcd, type EtcdProcess } from '../support/etcd.js';
+import { kubectl, kubectlOK } from '../support/kubectl.js';
 import { startSkiff } from '../support/skiff.js';
 
 interface Kubeconfig {
@@ -91,4 +92,30 @@ describe('crash safety', () => {
   });
   crashSuite('SQLite', () => undefined);
   crashSuite('etcd', () => etcd?.endpoint);
+});
+
+test('while etcd is down the API answers 503 ServiceUnavailable, and recovers when it returns', async () => {
+  const db = await startEtcd();
+  const skiff = await startSkiff({ endpoint: db.endpoint });
+  let restarted: EtcdProcess | undefined;
+  try {
+    kubectlOK(skiff.kubeconfig, ['create', 'configmap', 'before', '--from-literal=x=1']);
+    await db.crash();
+    const down = kubectl(skiff.kubeconfig, ['get', 'configmap', 'before']);
+    assert.notEqual(down.code, 0);
+    assert.match(down.stderr, /Error from server \(ServiceUnavailable\)/);
+    restarted = await startEtcd({ dataDir: db.dataDir, port: db.port });
+    let got = '';
+    for (let i = 0; i < 100 && !got.includes('configmap/before'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      got = kubectl(skiff.kubeconfig, ['get', 'configmap', 'before', '-o', 'name']).stdout;
+    }
+    assert.equal(got, 'configmap/before\n');
+    kubectlOK(skiff.kubeconfig, ['create', 'configmap', 'after', '--from-literal=x=1']);
+    assert.equal(skiff.child.exitCode, null, 'the server survived');
+  } finally {
+    await skiff.cleanup();
+    await restarted?.stop();
+    await db.stop();
+  }
 });
