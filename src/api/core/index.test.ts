@@ -15,6 +15,11 @@ void test('core/v1 resources carry upstream names, short names, categories and s
     ['events', 'event', 'Event', true, 'ev', '', false],
     ['serviceaccounts', 'serviceaccount', 'ServiceAccount', true, 'sa', '', false],
     ['replicationcontrollers', 'replicationcontroller', 'ReplicationController', true, 'rc', 'all', true],
+    ['persistentvolumes', 'persistentvolume', 'PersistentVolume', false, 'pv', '', true],
+    ['persistentvolumeclaims', 'persistentvolumeclaim', 'PersistentVolumeClaim', true, 'pvc', '', true],
+    ['limitranges', 'limitrange', 'LimitRange', true, 'limits', '', false],
+    ['resourcequotas', 'resourcequota', 'ResourceQuota', true, 'quota', '', true],
+    ['podtemplates', 'podtemplate', 'PodTemplate', true, '', '', false],
   ]);
   for (const d of coreV1) {
     assert.equal(d.group, '');
