@@ -2,7 +2,7 @@
 import type { FieldError, KubeObject } from '../meta.js';
 import type { ResourceDef } from '../resource.js';
 import { duplicate, forbidden, invalid, notSupported, required } from '../field-errors.js';
-import { quantityValue, validateResourceList } from './resourcequota.js';
+import { quantityValue, validateResourceList } from '../quantity.js';
 import { getList, getObj, getStr, type Obj } from './util.js';
 
 /** Upstream's limit types. */

@@ -6,7 +6,8 @@ import { limitRanges } from './limitrange.js';
 import { persistentVolumes } from './persistentvolume.js';
 import { persistentVolumeClaims } from './persistentvolumeclaim.js';
 import { podTemplates } from './podtemplate.js';
-import { parseQuantity, QUANTITY_FORMAT_ERROR, resourceQuotas } from './resourcequota.js';
+import { parseQuantity, QUANTITY_FORMAT_ERROR } from '../quantity.js';
+import { resourceQuotas } from './resourcequota.js';
 
 const obj = (kind: string, fields: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name: 'x', namespace: 'default' }, ...fields });
 const errs = (def: ResourceDef, o: KubeObject, old?: KubeObject): string[] => (def.validate?.(o, old) ?? []).map((e) => `${e.field}: ${e.message}`);

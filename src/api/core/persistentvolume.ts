@@ -2,7 +2,7 @@
 import type { FieldError, KubeObject } from '../meta.js';
 import type { ResourceDef } from '../resource.js';
 import { forbidden, invalid, notSupported, required } from '../field-errors.js';
-import { validateQuantity } from './resourcequota.js';
+import { validateQuantity } from '../quantity.js';
 import { ensureObj, getObj, getStr, setDefault, type Obj } from './util.js';
 
 /** Upstream's access modes, sorted as its `supported values` lists them. */

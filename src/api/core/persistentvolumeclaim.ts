@@ -4,7 +4,7 @@ import type { ResourceDef } from '../resource.js';
 import { forbidden, invalid, required } from '../field-errors.js';
 import { validateLabelSelector } from '../labelselector.js';
 import { validateAccessModes, validateVolumeMode } from './persistentvolume.js';
-import { quantityValue, validateResourceList } from './resourcequota.js';
+import { quantityValue, validateResourceList } from '../quantity.js';
 import { ensureObj, getObj, getStr, jsonEqual, setDefault, type Obj } from './util.js';
 
 /** Upstream's message when a claim's spec changes beyond what may change. */
