@@ -62,11 +62,7 @@ spec:
 
 describe('apps/v1 through real kubectl', () => {
   let api: TestAPIServer;
-  const get = async (path: string): Promise<Obj> => {
-    const r = await api.request('GET', path);
-    assert.equal(r.status, 200, `GET ${path}: ${r.text}`);
-    return r.body as Obj;
-  };
+  const get = (path: string): Promise<Obj> => api.get<Obj>(path);
   const apply = async (text: string) => {
     const file = join(api.dataDir, 'apps.yaml');
     writeFileSync(file, text);

@@ -42,11 +42,7 @@ endpoints:
 
 describe('batch, policy, coordination and discovery through real kubectl', () => {
   let api: TestAPIServer;
-  const get = async (path: string): Promise<Obj> => {
-    const r = await api.request('GET', path);
-    assert.equal(r.status, 200, `GET ${path}: ${r.text}`);
-    return r.body as Obj;
-  };
+  const get = (path: string): Promise<Obj> => api.get<Obj>(path);
   before(async () => {
     api = await startTestAPIServer();
   });

@@ -113,11 +113,7 @@ type Obj = { metadata: { name: string; generation?: number }; [k: string]: unkno
 
 describe('networking, storage and rbac kinds through real kubectl', () => {
   let api: TestAPIServer;
-  const get = async (path: string): Promise<Obj> => {
-    const r = await api.request('GET', path);
-    assert.equal(r.status, 200, `GET ${path}: ${r.text}`);
-    return r.body as Obj;
-  };
+  const get = (path: string): Promise<Obj> => api.get<Obj>(path);
   before(async () => {
     api = await startTestAPIServer();
   });

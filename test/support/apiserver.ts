@@ -15,6 +15,8 @@ export interface TestAPIServer {
   readonly kubeconfig: string;
   /** An HTTPS request with the admin client certificate; JSON in, JSON out. */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; text: string }>;
+  /** GET a path and return its JSON body; throws unless the answer is 200. */
+  get<T = unknown>(path: string): Promise<T>;
   /** Stops the server and store and starts both again on the same data dir. */
   restart(): Promise<TestAPIServer>;
   /** Stops the server, closes the store, removes the data dir. */
@@ -77,6 +79,11 @@ export async function startTestAPIServer(options: { endpoint?: string; bookmarkI
     dataDir,
     kubeconfig,
     request,
+    get: async <T>(path: string) => {
+      const r = await request('GET', path);
+      if (r.status !== 200) throw new Error(`GET ${path}: HTTP ${r.status}: ${r.text}`);
+      return r.body as T;
+    },
     restart: async () => {
       await server.close();
       await store.close();
