@@ -33,7 +33,18 @@ export interface ResourceDef {
    * The scale subresource (autoscaling/v1 Scale): JSON paths of the desired
    * and observed replicas and of the selector, e.g. `.spec.replicas`.
    */
-  readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath?: string };
+  readonly scale?: ScalePaths;
   /** Delete marks `deletionTimestamp` and waits for the node (pods) rather than removing at once. */
   readonly gracefulDelete?: boolean;
 }
+
+/** Where the scale subresource finds replicas and (for custom resources) a selector string. */
+export interface ScalePaths {
+  readonly specReplicasPath: string;
+  readonly statusReplicasPath: string;
+  /** A string field holding the selector; without it the Scale formats `.spec.selector`. */
+  readonly labelSelectorPath?: string;
+}
+
+/** The scale paths of the built-in workloads (RC, Deployment, ReplicaSet, StatefulSet). */
+export const replicasScale: ScalePaths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' };

@@ -1,6 +1,6 @@
 /** apps/v1 Deployment. */
 import type { FieldError, KubeObject } from '../meta.js';
-import type { ResourceDef } from '../resource.js';
+import { replicasScale, type ResourceDef } from '../resource.js';
 import { forbidden, invalid, notSupported, required } from '../field-errors.js';
 import { ensureObj, getNum, getObj, isObj, setDefault, type Obj } from '../core/util.js';
 import { intOrPercentValue, notMoreThan100Percent, validatePositiveIntOrPercent } from './intorpercent.js';
@@ -80,8 +80,7 @@ export const deployments: ResourceDef = {
   categories: ['all'],
   hasStatus: true,
   tracksGeneration: true,
-  // Upstream's Scale reports the selector as a string formatted from .spec.selector (there is no status.selector).
-  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+  scale: replicasScale,
   fieldSelectors: {},
   defaults,
   validate,

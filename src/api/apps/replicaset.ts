@@ -1,6 +1,6 @@
 /** apps/v1 ReplicaSet. */
 import type { FieldError, KubeObject } from '../meta.js';
-import type { ResourceDef } from '../resource.js';
+import { replicasScale, type ResourceDef } from '../resource.js';
 import { invalid } from '../field-errors.js';
 import { ensureObj, getNum, getObj, setDefault } from '../core/util.js';
 import { asSelector, immutableSelector, validateRequiredSelector } from './selector.js';
@@ -39,8 +39,7 @@ export const replicaSets: ResourceDef = {
   categories: ['all'],
   hasStatus: true,
   tracksGeneration: true,
-  // Upstream's Scale reports the selector as a string formatted from .spec.selector (there is no status.selector).
-  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+  scale: replicasScale,
   fieldSelectors: { 'status.replicas': (o) => String(getNum(getObj(o, 'status'), 'replicas') ?? 0) },
   defaults,
   validate,

@@ -1,6 +1,6 @@
 /** apps/v1 StatefulSet. */
 import type { FieldError, KubeObject } from '../meta.js';
-import type { ResourceDef } from '../resource.js';
+import { replicasScale, type ResourceDef } from '../resource.js';
 import { forbidden, invalid, notSupported, required } from '../field-errors.js';
 import { nameIsDNSLabel } from '../validation.js';
 import { validateAnnotations, validateLabels } from '../objectmeta.js';
@@ -129,8 +129,7 @@ export const statefulSets: ResourceDef = {
   categories: ['all'],
   hasStatus: true,
   tracksGeneration: true,
-  // Upstream's Scale reports the selector as a string formatted from .spec.selector (there is no status.selector).
-  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+  scale: replicasScale,
   fieldSelectors: {},
   defaults,
   validate,

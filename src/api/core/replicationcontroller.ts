@@ -1,6 +1,6 @@
 /** core/v1 ReplicationController. */
 import type { FieldError, KubeObject } from '../meta.js';
-import type { ResourceDef } from '../resource.js';
+import { replicasScale, type ResourceDef } from '../resource.js';
 import { invalid, notSupported, required } from '../field-errors.js';
 import { selectorFromSet } from '../labels.js';
 import { validateAnnotations, validateLabels } from '../objectmeta.js';
@@ -69,7 +69,7 @@ export const replicationControllers: ResourceDef = {
   categories: ['all'],
   hasStatus: true,
   tracksGeneration: true,
-  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
+  scale: replicasScale,
   fieldSelectors: { 'status.replicas': (o) => String(getNum(getObj(o, 'status'), 'replicas') ?? 0) },
   defaults,
   validate,
