@@ -1,4 +1,5 @@
 import type { KubeObject } from '../api/meta.js';
+import { fromLabelSelector, selectorFromSet, type LabelSelectorSpec } from '../api/labels.js';
 import type { ResourceDef } from '../api/resource.js';
 import { invalid as fieldInvalid, statusMessageFor } from '../api/validation.js';
 import { badRequest, invalid } from './errors.js';
@@ -12,22 +13,15 @@ function at(obj: unknown, path: string): unknown {
   return v;
 }
 
-/** metav1.LabelSelector or a plain label map (ReplicationController) as a selector string. */
+/** metav1.LabelSelector or a plain label map (ReplicationController) as a selector string, as upstream prints it. */
 function selectorText(sel: unknown): string {
-  if (!sel || typeof sel !== 'object') return '';
-  const s = sel as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
-  const plain = !('matchLabels' in s) && !('matchExpressions' in s);
-  const labels = plain ? (sel as Record<string, string>) : (s.matchLabels ?? {});
-  const parts: [string, string][] = Object.entries(labels).map(([k, v]) => [k, `${k}=${v}`]);
-  for (const e of plain ? [] : (s.matchExpressions ?? [])) {
-    const values = [...(e.values ?? [])].sort().join(',');
-    if (e.operator === 'In') parts.push([e.key, `${e.key} in (${values})`]);
-    else if (e.operator === 'NotIn') parts.push([e.key, `${e.key} notin (${values})`]);
-    else if (e.operator === 'Exists') parts.push([e.key, e.key]);
-    else if (e.operator === 'DoesNotExist') parts.push([e.key, `!${e.key}`]);
+  if (!sel || typeof sel !== 'object' || Array.isArray(sel)) return '';
+  const typed = 'matchLabels' in sel || 'matchExpressions' in sel;
+  try {
+    return (typed ? fromLabelSelector(sel as LabelSelectorSpec) : selectorFromSet(sel as Record<string, string>)).toString();
+  } catch {
+    return '';
   }
-  // As upstream's selector String(): requirements sorted by key.
-  return parts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, text]) => text).join(',');
 }
 
 /** The autoscaling/v1 Scale of an object whose kind has a scale subresource. */
