@@ -45,7 +45,10 @@ const wantsTable = (accept: string | undefined) => accept !== undefined && /as=T
 
 function send(res: ServerResponse, reply: Reply): void {
   const body = reply.raw ? (reply.body as string) : JSON.stringify(reply.body);
-  res.writeHead(reply.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
+  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache, private' };
+  // RFC 7234 warnings, as upstream sends them: code 299, agent "-", quoted text.
+  if (reply.warnings?.length) headers.Warning = reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(reply.code, headers);
   res.end(body);
 }
 
