@@ -28,7 +28,7 @@ test('each group-version document carries its kinds, found by group-version-kind
   assert.equal(deployment.properties?.spec?.$ref, '#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec');
   // Every reference resolves inside the same document, as kubectl explain needs.
   const refs = JSON.stringify(apps).match(/"#\/components\/schemas\/[^"]+"/g) ?? [];
-  for (const r of new Set(refs)) assert.ok(apps.components.schemas[JSON.parse(r).slice('#/components/schemas/'.length) as string], `unresolved ${r}`);
+  for (const r of new Set(refs)) assert.ok(apps.components.schemas[(JSON.parse(r) as string).slice('#/components/schemas/'.length)], `unresolved ${r}`);
   assert.ok(apps.components.schemas['io.k8s.api.core.v1.PodSpec']);
   assert.ok(apps.components.schemas['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']);
 });
