@@ -3,7 +3,7 @@ import { checkNamespace, checkTypeMeta, prepareUpdate } from '../objects.js';
 import { applyJSONPatch, decodeJSONPatch, PatchError } from '../patch/jsonpatch.js';
 import { applyMergePatch } from '../patch/mergepatch.js';
 import { applyStrategicPatch } from '../patch/strategic.js';
-import { patchMetaFor } from '../../api/patchmeta.js';
+import { patchMetaOf } from '../../api/patchmeta.js';
 import type { ResourceDef } from '../../api/resource.js';
 import { asObject, readBody } from '../request.js';
 import { checkFields, fieldValidationOf } from '../fieldvalidation.js';
@@ -24,7 +24,7 @@ function patcher(contentType: string | undefined, body: string, def: ResourceDef
   const type = (contentType ?? '').split(';')[0]?.trim();
   if (type === 'application/strategic-merge-patch+json') {
     const patch = parsePatch(body);
-    const meta = patchMetaFor(def.group, def.kind);
+    const meta = patchMetaOf(def);
     return (current) => applyStrategicPatch(current, patch, meta);
   }
   if (type === 'application/json-patch+json') {
