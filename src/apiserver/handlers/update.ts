@@ -5,6 +5,7 @@ import { checkNamespace, checkTypeMeta, encode, hasFinalizers, prepareUpdate, va
 import { asObject, decodeBody, readBody } from '../request.js';
 import { checkFields, fieldValidationOf, jsonText } from '../fieldvalidation.js';
 import { hooksFor, noUndo } from '../hooks.js';
+import { managerOf, trackUpdate } from '../apply/managed.js';
 import { fromScale, scaleReply } from '../scale.js';
 import { decodeJSON } from '../watchcache.js';
 import type { Call, Handler, HandlerContext, Reply } from './context.js';
@@ -44,8 +45,10 @@ export async function writeUpdate(ctx: HandlerContext, call: Call, next: KubeObj
  * validate, and write; whatever the hooks claimed is released if the write
  * does not happen.
  */
-export async function commitUpdate(ctx: HandlerContext, call: Call, next: KubeObject, old: { object: KubeObject; revision: number }): Promise<Reply> {
+export async function commitUpdate(ctx: HandlerContext, call: Call, next: KubeObject, old: { object: KubeObject; revision: number }, applied = false): Promise<Reply> {
   const { def } = call.resource;
+  // An apply has set its managed fields already; every other write records what it changed.
+  if (!applied) trackUpdate(def, old.object, next, managerOf(call.query, call.req.headers['user-agent']), call.info.subresource, ctx.now());
   const hooks = call.query.get('dryRun') === 'All' ? undefined : hooksFor(ctx.hooks, def);
   const undo = hooks ? await hooks.beforeWrite(next, old.object) : noUndo;
   try {
