@@ -49,7 +49,7 @@ void test('v2 → v1: CPU utilization becomes targetCPUUtilizationPercentage, th
     { type: 'Pods', pods: { metricName: 'qps', targetAverageValue: '1k' } },
     { type: 'External', external: { metricName: 'queue', metricSelector: { matchLabels: { q: 'jobs' } }, targetValue: '30' } },
   ]);
-  assert.deepEqual(JSON.parse(a[hpaAnnotations.currentMetrics] ?? '')[3], { type: 'Resource', resource: { name: 'cpu', currentAverageUtilization: 45, currentAverageValue: '120m' } });
+  assert.deepEqual((JSON.parse(a[hpaAnnotations.currentMetrics] ?? '') as unknown[])[3], { type: 'Resource', resource: { name: 'cpu', currentAverageUtilization: 45, currentAverageValue: '120m' } });
   assert.deepEqual(JSON.parse(a[hpaAnnotations.conditions] ?? ''), [{ type: 'AbleToScale', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'ReadyForNewScale', message: 'ok' }]);
   // Upstream marshals its internal behavior type: Go field names, null for unset pointers.
   assert.equal(

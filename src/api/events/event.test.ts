@@ -40,7 +40,7 @@ void test('events.k8s.io/v1 ↔ core/v1: renamed fields map both ways', () => {
 });
 
 void test('a legacy core Event reads as events.k8s.io/v1 with eventTime null', () => {
-  const e = eventFromCore({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'x', namespace: 'default' }, involvedObject: { kind: 'Pod', name: 'p' }, message: 'hi', count: 2, source: { component: 'kubelet' } } as KubeObject);
+  const e = eventFromCore({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'x', namespace: 'default' }, involvedObject: { kind: 'Pod', name: 'p' }, message: 'hi', count: 2, source: { component: 'kubelet' } });
   assert.deepEqual(e, { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'x', namespace: 'default' }, regarding: { kind: 'Pod', name: 'p' }, note: 'hi', deprecatedCount: 2, deprecatedSource: { component: 'kubelet' }, eventTime: null });
 });
 
