@@ -1,10 +1,9 @@
 import { isAlreadyExists } from '../../storage/errors.js';
 import { admitNamespace } from '../admission.js';
 import { alreadyExists, APIError } from '../errors.js';
-import { checkNamespace, checkTypeMeta, encode, generateName, prepareCreate, validate } from '../objects.js';
+import { checkNamespace, checkTypeMeta, generateName, prepareCreate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
 import { checkFields, fieldValidationOf, jsonText } from '../fieldvalidation.js';
-import { decodeJSON } from '../watchcache.js';
 import type { KubeObject } from '../../api/meta.js';
 import { hooksFor, noUndo } from '../hooks.js';
 import { managerOf, trackUpdate } from '../apply/managed.js';
@@ -61,10 +60,10 @@ async function write(ctx: HandlerContext, call: Call, obj: KubeObject, generate:
     const name = obj.metadata.name ?? '';
     try {
       const key = keyOf(call, name);
-      const value = encode(obj);
+      const value = call.resource.codec.encode(obj);
       const revision = await ctx.store.create(key, value);
       // The answer is the stored JSON with its version: no second serialization.
-      return { code: 201, body: decodeJSON({ key, value, createRevision: revision, modRevision: revision }), raw: true };
+      return { code: 201, body: call.resource.codec.decodeJSON({ key, value, createRevision: revision, modRevision: revision }), raw: true };
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       if (!generate || attempt >= nameAttempts) throw alreadyExists(targetOf(call, name));

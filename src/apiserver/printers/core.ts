@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../api/meta.js';
+import { eventToCore } from '../../api/events/index.js';
 import { age, ageCol, arr, col, count, get, nameCol, str, type Printer } from './helpers.js';
 
 function podStatus(pod: KubeObject): string {
@@ -96,12 +97,25 @@ export const corePrinters: Record<string, Printer> = {
   },
   Event: {
     columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 1), col('Source', 1), col('Message'), col('First Seen', 1), col('Count', 1), { ...nameCol, priority: 1 }],
-    row: (e, now) => {
-      const last = str(e.lastTimestamp, str(e.eventTime, e.metadata.creationTimestamp ?? ''));
+    // Upstream prints both Event versions from the core form (its printEvent).
+    row: (ev, now) => {
+      const e = ev.apiVersion === 'events.k8s.io/v1' ? eventToCore(ev) : ev;
+      const since = (t: unknown) => (typeof t === 'string' && t ? age(t, now) : '<unknown>');
+      const first = e.firstTimestamp ? since(e.firstTimestamp) : since(e.eventTime);
+      let last = e.lastTimestamp ? since(e.lastTimestamp) : first;
+      let n = typeof e.count === 'number' ? e.count : 0;
+      const series = get(e, 'series');
+      if (series && typeof series === 'object') {
+        last = since(get(series, 'lastObservedTime'));
+        n = Number(get(series, 'count') ?? 0);
+      } else if (n === 0) n = 1;
       const io = e.involvedObject;
-      const obj = `${str(get(io, 'kind'), '').toLowerCase()}/${str(get(io, 'name'), '')}`;
-      const source = str(get(e, 'source', 'component'), str(e.reportingComponent, '')) ;
-      return [age(last, now), str(e.type, ''), str(e.reason, ''), obj, str(get(io, 'fieldPath'), ''), source, str(e.message, ''), age(str(e.firstTimestamp, last), now), Number(e.count ?? 1), e.metadata.name ?? ''];
+      const kind = str(get(io, 'kind'), '').toLowerCase();
+      const name = str(get(io, 'name'), '');
+      const component = str(get(e, 'source', 'component'), str(e.reportingComponent, ''));
+      const host = str(get(e, 'source', 'host'), str(e.reportingInstance, ''));
+      const message = str(e.message, '').trim();
+      return [last, str(e.type, ''), str(e.reason, ''), name ? `${kind}/${name}` : kind, str(get(io, 'fieldPath'), ''), host ? `${component}, ${host}` : component, message, first, n, e.metadata.name ?? ''];
     },
   },
   ServiceAccount: {
