@@ -39,6 +39,14 @@ export class FieldSet {
     n.member = true;
   }
 
+  /** A copy with only the paths that have nothing under them. */
+  leaves(): FieldSet {
+    const out = new FieldSet();
+    out.member = this.member && this.children.size === 0;
+    for (const [k, c] of this.children) out.children.set(k, c.leaves());
+    return out;
+  }
+
   /** A copy without the paths of `other` (nodes left empty are dropped). */
   minus(other: FieldSet): FieldSet {
     const out = new FieldSet();

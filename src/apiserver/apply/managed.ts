@@ -11,7 +11,7 @@ import type { ResourceDef } from '../../api/resource.js';
 import { schemaOf, type Resolve, type Schema } from '../../api/schema/index.js';
 import { APIError } from '../errors.js';
 import { FieldSet, formatPath } from './fieldset.js';
-import { fieldSetOf, merge, removePath, valueAt } from './typed.js';
+import { fieldSetOf, merge, removeLeaves, valueAt } from './typed.js';
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -148,9 +148,9 @@ export function applyConfig(def: ResourceDef, live: KubeObject | undefined, conf
   const merged = (base ? merge(base, config, schema, resolve) : structuredClone(config)) as KubeObject;
   if (previous) {
     const others = entries.reduce((acc, e) => acc.union(FieldSet.fromJSON(e.fieldsV1)), new FieldSet());
-    const dropped = FieldSet.fromJSON(previous.fieldsV1).minus(applied).minus(others);
-    // Outermost first: a list element goes as a whole, before its key fields could be taken from it.
-    for (const path of dropped.paths().sort((x, y) => x.length - y.length)) removePath(merged, path, schema, resolve);
+    // Only the leaves this manager applied go: a map or list goes when emptied, not because it was named.
+    const dropped = FieldSet.fromJSON(previous.fieldsV1).leaves().minus(applied).minus(others);
+    removeLeaves(merged, dropped, schema, resolve);
   }
   const fieldsV1 = applied.toJSON();
   // The same fields applied again keep their time, so that a repeated apply is no write at all.

@@ -134,34 +134,34 @@ export function merge(live: unknown, config: unknown, schema: Schema | undefined
   return config;
 }
 
-/** Removes the value at `path` from `v` in place; parents left empty stay (as upstream). */
-export function removePath(v: unknown, path: readonly string[], schema: Schema | undefined, resolve: Resolve): void {
-  let cur = v;
-  let s = deref(schema, resolve);
-  for (let n = 0; n < path.length; n++) {
-    const e = path[n] ?? '';
-    const last = n === path.length - 1;
-    if (e.startsWith('f:')) {
-      if (!isObj(cur)) return;
+/**
+ * Removes from `v`, in place, the leaves of `set` (paths with nothing under
+ * them), matching list elements before any of them changes. A list or map
+ * the removal leaves empty goes too, as upstream's structured merge drops
+ * it. Returns true if `v` itself is left empty.
+ */
+export function removeLeaves(v: unknown, set: FieldSet, schema: Schema | undefined, resolve: Resolve): boolean {
+  const s = deref(schema, resolve);
+  if (isObj(v)) {
+    for (const [e, child] of set.children) {
       const k = e.slice(2);
-      if (last) {
-        Reflect.deleteProperty(cur, k);
-        return;
-      }
-      s = fieldSchema(s, k, resolve);
-      cur = cur[k];
-    } else {
-      if (!Array.isArray(cur)) return;
-      const kind = kindOf(s, cur);
-      const list: unknown[] = cur;
-      const i = list.findIndex((x, m) => elementKey(s, kind, x, m, resolve) === e);
-      if (i < 0) return;
-      if (last) {
-        list.splice(i, 1);
-        return;
-      }
-      s = deref(s?.items, resolve);
-      cur = list[i];
+      if (!e.startsWith('f:') || !Object.hasOwn(v, k)) continue;
+      if (child.children.size === 0 || removeLeaves(v[k], child, fieldSchema(s, k, resolve), resolve)) Reflect.deleteProperty(v, k);
     }
+    return Object.keys(v).length === 0;
   }
+  if (Array.isArray(v)) {
+    const list: unknown[] = v;
+    const kind = kindOf(s, list);
+    const items = deref(s?.items, resolve);
+    const keys = list.map((x, i) => elementKey(s, kind, x, i, resolve));
+    const drop = new Set<number>();
+    for (const [e, child] of set.children) {
+      const i = keys.indexOf(e);
+      if (i >= 0 && (child.children.size === 0 || removeLeaves(list[i], child, items, resolve))) drop.add(i);
+    }
+    for (const i of [...drop].sort((x, y) => y - x)) list.splice(i, 1);
+    return list.length === 0;
+  }
+  return false;
 }
