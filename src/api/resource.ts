@@ -36,6 +36,25 @@ export interface ResourceDef {
   readonly scale?: ScalePaths;
   /** Delete marks `deletionTimestamp` and waits for the node (pods) rather than removing at once. */
   readonly gracefulDelete?: boolean;
+  /**
+   * Table columns after NAME, read from each object by JSON path (custom
+   * resources: a CRD's additionalPrinterColumns); built-in kinds have
+   * printers of their own instead.
+   */
+  readonly printerColumns?: readonly PrinterColumn[];
+}
+
+/** One column of a kind's Table, as a CRD's additionalPrinterColumns entry. */
+export interface PrinterColumn {
+  readonly name: string;
+  /** integer, number, string, boolean or date. */
+  readonly type: string;
+  readonly format?: string;
+  readonly description?: string;
+  /** 0: shown by default; more: only with `-o wide`. */
+  readonly priority: number;
+  /** A JSONPath into the object, e.g. `.spec.replicas`. */
+  readonly jsonPath: string;
 }
 
 /** Where the scale subresource finds replicas and (for custom resources) a selector string. */
