@@ -18,7 +18,8 @@ const queryParams = ['dryRun', 'fieldManager', 'fieldValidation', 'pretty'].map(
 
 const gvPath = (def: ResourceDef) => (def.group ? `apis/${def.group}/${def.version}` : `api/${def.version}`);
 
-function operations(def: ResourceDef): Record<string, unknown> {
+/** The paths of one resource with their operations (list, post, get, put, patch, delete, status). */
+export function operations(def: ResourceDef): Record<string, unknown> {
   const gvk = { group: def.group, version: def.version, kind: def.kind };
   const op = (action: string) => ({ 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, parameters: queryParams, responses: {} });
   const base = `/${gvPath(def)}${def.namespaced ? '/namespaces/{namespace}' : ''}/${def.resource}`;

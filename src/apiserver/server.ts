@@ -28,6 +28,7 @@ import { parseRequestInfo, type RequestInfo } from './request.js';
 import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
 import { ServiceAllocator } from './serviceips.js';
+import { crdHooks, startCRDController } from './crds.js';
 
 const handlers: Record<RequestInfo['verb'], Handler> = {
   get,
@@ -80,8 +81,11 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   });
   const log = options.log ?? ((msg: string, fields?: Record<string, unknown>) => console.error(msg, fields ?? ''));
   const registry = new Registry(allResources, options.store, abort.signal, (err) => log('watch cache error', { err: String(err) }));
+  // Serves the custom resources of established CRDs; ready once those present at start are served.
+  const crdController = startCRDController({ store: options.store, registry, now, signal: abort.signal, log });
+  crdController.ready.catch(() => {}); // a datastore failure surfaces through registry.ready()
   const purging = new Set<string>();
-  const hooks = coreHooks(services);
+  const hooks = new Map([...coreHooks(services), crdHooks()]);
   const ctx: HandlerContext = {
     store: options.store,
     registry,
@@ -137,13 +141,20 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       if (info.name) throw new APIError('NotFound', 'the server could not find the requested resource');
       throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
+    crdController.check(resource, info, req);
     const call: Call = { info, resource, query: url.searchParams, req, res, wantsTable: wantsTable(req.headers.accept) };
-    const reply = await handlers[info.verb](ctx, call);
+    // A custom resource reads and writes through its own view of the store (versions).
+    const reply = await handlers[info.verb](resource.store ? { ...ctx, store: resource.store } : ctx, call);
     if (reply) send(res, reply);
   };
 
   const openapi = openAPIv3(registry);
-  const openapiV2 = openAPIv2Protobuf(registry);
+  // v2 lists every served path, custom resources' too: rebuilt when the registry changes.
+  let openapiV2: { generation: number; body: Uint8Array } = { generation: -1, body: new Uint8Array() };
+  const currentV2 = () => {
+    if (openapiV2.generation !== registry.generation) openapiV2 = { generation: registry.generation, body: openAPIv2Protobuf(registry) };
+    return openapiV2.body;
+  };
   const discovery = (path: string, res: ServerResponse, accept: string | undefined): void => {
     const aggregated = (path === '/api' || path === '/apis') && aggregatedVersion(accept);
     if (aggregated) {
@@ -152,16 +163,19 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       res.end(body);
       return;
     }
+    const customDocs = crdController.openAPI();
     if (path === '/openapi/v3') {
-      send(res, { code: 200, body: openAPIv3Root(openapi) });
+      send(res, { code: 200, body: openAPIv3Root(new Map([...openapi, ...customDocs])) });
       return;
     }
     if (path === '/openapi/v2') {
-      res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': openapiV2.length });
-      res.end(openapiV2);
+      const v2 = currentV2();
+      res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': v2.length });
+      res.end(v2);
       return;
     }
-    const doc = path.startsWith('/openapi/v3/') ? openapi.get(path.slice('/openapi/v3/'.length)) : undefined;
+    const gvPath = path.slice('/openapi/v3/'.length);
+    const doc = path.startsWith('/openapi/v3/') ? (customDocs.get(gvPath) ?? openapi.get(gvPath)) : undefined;
     if (doc) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, immutable', Etag: `"${doc.hash}"` });
       res.end(doc.body);
@@ -212,6 +226,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const advertise = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
   await reconcileKubernetesService(options.store, registry, services, { ip: advertise, port }, now());
   for (const name of await terminatingNamespaces(options.store)) ctx.onNamespaceTerminating(name);
+  await crdController.ready;
   startCompactor({ store: options.store, intervalMs: options.compactionIntervalMs ?? 5 * 60_000, signal: abort.signal, onError: (err) => log('compaction failed', { err: String(err) }) });
   ready = true;
 

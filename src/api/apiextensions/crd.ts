@@ -8,7 +8,8 @@ import { APIEXTENSIONS_GROUP, isConditionTrue, type CRD, type CRDColumn, type CR
 /** Upstream's defaults: singular from kind, listKind `<Kind>List`, conversion None; a new CRD's status. */
 export function defaultCRD(obj: KubeObject): void {
   const crd = obj as CRD;
-  crd.spec ??= {};
+  // Decoded bodies may lack spec although the type says otherwise.
+  (crd as { spec?: CRD['spec'] }).spec ??= {};
   const names = (crd.spec.names ??= {});
   if (!names.singular && names.kind) names.singular = names.kind.toLowerCase();
   if (!names.listKind && names.kind) names.listKind = `${names.kind}List`;
@@ -27,7 +28,7 @@ const columnFormats = ['byte', 'date', 'date-time', 'double', 'float', 'int32', 
 /** Validation of a CRD on create (`old` undefined) and update, as upstream's, with its messages. */
 export function validateCRD(obj: KubeObject, old?: KubeObject): FieldError[] {
   const crd = obj as CRD;
-  const spec = crd.spec ?? {};
+  const spec = (crd as { spec?: CRD['spec'] }).spec ?? {};
   const names = spec.names ?? {};
   const errors: FieldError[] = [];
   const name = crd.metadata.name ?? '';

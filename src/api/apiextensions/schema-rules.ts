@@ -83,13 +83,13 @@ function openAPIRules(s: Schema, path: string, ctx: RuleContext, errors: FieldEr
 }
 
 function listAndMapRules(s: Schema, path: string, errors: FieldError[]): void {
-  const mapType = s['x-kubernetes-map-type'];
+  const mapType: string | undefined = s['x-kubernetes-map-type'];
   if (mapType !== undefined && s.type !== 'object') {
     if (!s.type) errors.push(required(`${path}.type`, 'must be object if x-kubernetes-map-type is specified'));
     else errors.push(invalid(`${path}.type`, s.type, 'must be object if x-kubernetes-map-type is specified'));
   }
   if (mapType !== undefined && mapType !== 'atomic' && mapType !== 'granular') errors.push(notSupported(`${path}.x-kubernetes-map-type`, mapType, ['atomic', 'granular']));
-  const listType = s['x-kubernetes-list-type'];
+  const listType: string | undefined = s['x-kubernetes-list-type'];
   if (listType !== undefined && s.type !== 'array') {
     if (!s.type) errors.push(required(`${path}.type`, 'must be array if x-kubernetes-list-type is specified'));
     else errors.push(invalid(`${path}.type`, s.type, 'must be array if x-kubernetes-list-type is specified'));

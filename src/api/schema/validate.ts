@@ -99,7 +99,9 @@ function typeMatches(s: Schema, t: JSONType, value: unknown, path: string, error
 }
 
 function checkString(v: string, s: Schema, path: string, errors: FieldError[]): void {
-  const length = [...v].length;
+  // Lengths count code points, as upstream counts runes.
+  let length = 0;
+  for (const _ of v) length++;
   if (s.maxLength !== undefined && length > s.maxLength) errors.push(tooLong(path, s.maxLength));
   if (s.minLength !== undefined && length < s.minLength) errors.push(invalid(path, v, body(path, `should be at least ${s.minLength} chars long`)));
   if (s.pattern !== undefined && !patternOf(s.pattern).test(v)) errors.push(invalid(path, v, body(path, `should match '${s.pattern}'`)));

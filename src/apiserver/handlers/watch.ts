@@ -44,7 +44,7 @@ export const watch: Handler = async (ctx, call) => {
   let headersSent = false;
   const render = (type: string, obj: KubeObject, json: string, e?: CacheEvent): string | Buffer => {
     if (!call.wantsTable) return e ? eventLine(e, type) : `{"type":"${type}","object":${json}}\n`;
-    const table = toTable(def.kind, [obj], { now: ctx.now(), include: includeOf(q), noHeaders: headersSent });
+    const table = toTable(def, [obj], { now: ctx.now(), include: includeOf(q), noHeaders: headersSent });
     headersSent = true;
     return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
   };
