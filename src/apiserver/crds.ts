@@ -13,7 +13,6 @@ import type { ResourceDef } from '../api/resource.js';
 import { applyDefaults, hasDefaults } from '../api/schema/defaults.js';
 import { isConflict, isNotFound } from '../storage/errors.js';
 import type { Store } from '../storage/store.js';
-import { customResourceDocs } from './crd-openapi.js';
 import { versionedStore } from './crd-store.js';
 import { APIError } from './errors.js';
 import type { WriteHooks } from './hooks.js';
@@ -39,8 +38,6 @@ export interface CRDController {
   readonly ready: Promise<void>;
   /** Rejects what upstream's custom resource handler rejects before the generic handlers run. */
   check(resource: Resource, info: RequestInfo, req: IncomingMessage): void;
-  /** The OpenAPI v3 documents of the served custom resources' group-versions. */
-  openAPI(): Map<string, { body: string; hash: string }>;
 }
 
 const crdPrefix = `/registry/${APIEXTENSIONS_GROUP}/customresourcedefinitions/`;
@@ -124,8 +121,7 @@ export function startCRDController(o: CRDControllerOptions): CRDController {
   const crds = o.registry.find(APIEXTENSIONS_GROUP, 'v1', 'customresourcedefinitions');
   if (!crds) throw new Error('the customresourcedefinitions resource is not registered');
   /** What each CRD serves: the fingerprint of what it was built from, and the resources. */
-  const served = new Map<string, { fingerprint: string; crd: CRD; defs: ResourceDef[]; storageVersion: string }>();
-  let docs: { generation: number; docs: Map<string, { body: string; hash: string }> } | undefined;
+  const served = new Map<string, { fingerprint: string; defs: ResourceDef[]; storageVersion: string }>();
   const terminating = new Set<string>();
   const pending = new Set<string>();
   let running: Promise<void> | undefined;
@@ -151,7 +147,7 @@ export function startCRDController(o: CRDControllerOptions): CRDController {
       // A built-in resource, or another CRD's, keeps its endpoint.
       return !existing;
     });
-    const entry = { fingerprint, crd, defs, storageVersion: `${crd.spec.group ?? ''}/${storage}` };
+    const entry = { fingerprint, defs, storageVersion: `${crd.spec.group ?? ''}/${storage}` };
     for (const def of defs) {
       const schema = crd.spec.versions?.find((v) => v.name === def.version)?.schema?.openAPIV3Schema;
       const view = versionedStore(o.store, {
@@ -281,11 +277,6 @@ export function startCRDController(o: CRDControllerOptions): CRDController {
 
   return {
     ready,
-    openAPI() {
-      const generation = o.registry.generation;
-      if (docs?.generation !== generation) docs = { generation, docs: customResourceDocs([...served.values()]) };
-      return docs.docs;
-    },
     check(resource, info, req) {
       if (!resource.store) return;
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim();

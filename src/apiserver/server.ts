@@ -46,7 +46,10 @@ const wantsTable = (accept: string | undefined) => accept !== undefined && /as=T
 
 function send(res: ServerResponse, reply: Reply): void {
   const body = reply.raw ? (reply.body as string) : JSON.stringify(reply.body);
-  res.writeHead(reply.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
+  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache, private' };
+  // RFC 7234 warnings, as upstream sends them: code 299, agent "-", quoted text.
+  if (reply.warnings?.length) headers.Warning = reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(reply.code, headers);
   res.end(body);
 }
 
@@ -148,13 +151,10 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     if (reply) send(res, reply);
   };
 
-  const openapi = openAPIv3(registry);
-  // v2 lists every served path, custom resources' too: rebuilt when the registry changes.
-  let openapiV2: { generation: number; body: Uint8Array } = { generation: -1, body: new Uint8Array() };
-  const currentV2 = () => {
-    if (openapiV2.generation !== registry.generation) openapiV2 = { generation: registry.generation, body: openAPIv2Protobuf(registry) };
-    return openapiV2.body;
-  };
+  // Built on first use: most clients never ask, and it is the largest thing the server makes.
+  // Rebuilt when the registry changes: custom resources come and go.
+  let openapiDocs: { generation: number; docs: ReturnType<typeof openAPIv3> } | undefined;
+  let openapiV2Doc: { generation: number; doc: Uint8Array } | undefined;
   const discovery = (path: string, res: ServerResponse, accept: string | undefined): void => {
     const aggregated = (path === '/api' || path === '/apis') && aggregatedVersion(accept);
     if (aggregated) {
@@ -163,19 +163,20 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       res.end(body);
       return;
     }
-    const customDocs = crdController.openAPI();
-    if (path === '/openapi/v3') {
-      send(res, { code: 200, body: openAPIv3Root(new Map([...openapi, ...customDocs])) });
+    if (openapiDocs?.generation !== registry.generation && path.startsWith('/openapi/v3')) openapiDocs = { generation: registry.generation, docs: openAPIv3(registry) };
+    const openapi = path.startsWith('/openapi/v3') ? openapiDocs?.docs : undefined;
+    if (openapi && path === '/openapi/v3') {
+      send(res, { code: 200, body: openAPIv3Root(openapi) });
       return;
     }
     if (path === '/openapi/v2') {
-      const v2 = currentV2();
-      res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': v2.length });
-      res.end(v2);
+      if (openapiV2Doc?.generation !== registry.generation) openapiV2Doc = { generation: registry.generation, doc: openAPIv2Protobuf(registry) };
+      const openapiV2 = openapiV2Doc.doc;
+      res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': openapiV2.length });
+      res.end(openapiV2);
       return;
     }
-    const gvPath = path.slice('/openapi/v3/'.length);
-    const doc = path.startsWith('/openapi/v3/') ? (customDocs.get(gvPath) ?? openapi.get(gvPath)) : undefined;
+    const doc = openapi && path.startsWith('/openapi/v3/') ? openapi.get(path.slice('/openapi/v3/'.length)) : undefined;
     if (doc) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, immutable', Etag: `"${doc.hash}"` });
       res.end(doc.body);

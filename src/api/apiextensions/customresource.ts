@@ -1,7 +1,6 @@
 import type { KubeObject } from '../meta.js';
 import type { PrinterColumn, ResourceDef } from '../resource.js';
 import { applyDefaults } from '../schema/defaults.js';
-import { prune } from '../schema/prune.js';
 import type { Schema } from '../schema/types.js';
 import { validateValue } from '../schema/validate.js';
 import type { CRD, CRDVersion } from './types.js';
@@ -15,10 +14,21 @@ const ageColumn: PrinterColumn = {
   jsonPath: '.metadata.creationTimestamp',
 };
 
-/** Prune unknown fields and fill defaults: what every write of a custom resource gets. */
-function normalize(obj: KubeObject, schema: Schema): void {
-  prune(obj, schema);
-  applyDefaults(obj, schema);
+/**
+ * The schema a custom resource is served with: the version's, with the
+ * fields every object has described (for kubectl explain); metadata is the
+ * server's to check, so the schema keeps all of it.
+ */
+function servedSchema(schema: Schema): Schema {
+  return {
+    ...schema,
+    properties: {
+      apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
+      kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+      ...schema.properties,
+      metadata: { type: 'object', description: 'Standard object\'s metadata.', 'x-kubernetes-preserve-unknown-fields': true },
+    },
+  };
 }
 
 /**
@@ -44,12 +54,14 @@ export function customResourceDef(crd: CRD, version: CRDVersion): ResourceDef {
     hasStatus: version.subresources?.status !== undefined,
     tracksGeneration: true,
     fieldSelectors: {},
+    // Unknown fields are pruned (and reported) by field validation, from `schema`.
     ...(schema
       ? {
-          defaults: (obj: KubeObject) => normalize(obj, schema),
-          // A status write skips `defaults`; pruning again is a no-op otherwise.
+          schema: servedSchema(schema),
+          defaults: (obj: KubeObject) => applyDefaults(obj, schema),
+          // A status write skips `defaults`; defaulting again is a no-op otherwise.
           validate: (obj: KubeObject) => {
-            normalize(obj, schema);
+            applyDefaults(obj, schema);
             return validateValue(obj, schema);
           },
         }
