@@ -12,6 +12,7 @@ export type FieldErrorType =
   | 'FieldValueNotSupported'
   | 'FieldValueDuplicate'
   | 'FieldValueTooLong'
+  | 'FieldValueTooMany'
   | 'FieldValueForbidden'
   | 'FieldValueNotFound'
   | 'FieldValueTypeInvalid'
@@ -23,6 +24,7 @@ const typeText: Readonly<Record<FieldErrorType, string>> = {
   FieldValueNotSupported: 'Unsupported value',
   FieldValueDuplicate: 'Duplicate value',
   FieldValueTooLong: 'Too long',
+  FieldValueTooMany: 'Too many',
   FieldValueForbidden: 'Forbidden',
   FieldValueNotFound: 'Not found',
   FieldValueTypeInvalid: 'Invalid value',
@@ -104,6 +106,16 @@ export function notFound(field: string, value: unknown): FieldError {
 /** field.TooLong: `Too long: may not be more than N bytes`. */
 export function tooLong(field: string, maxBytes: number): FieldError {
   return make('FieldValueTooLong', field, `may not be more than ${maxBytes} ${maxBytes === 1 ? 'byte' : 'bytes'}`);
+}
+
+/** field.TooMany: `Too many: 4: must have at most 3 items`. */
+export function tooMany(field: string, actual: number, max: number): FieldError {
+  return make('FieldValueTooMany', field, `must have at most ${max} ${max === 1 ? 'item' : 'items'}`, { v: actual });
+}
+
+/** field.TypeInvalid: `Invalid value: "string": detail` (reason FieldValueTypeInvalid). */
+export function typeInvalid(field: string, value: unknown, detail: string): FieldError {
+  return make('FieldValueTypeInvalid', field, detail, { v: value });
 }
 
 /** field.Error.Error(): `field: message`. */

@@ -47,6 +47,12 @@ export interface ResourceDef {
   readonly storagePrefix?: string;
   /** Set when this version is served from another version's storage (see StorageVersion). */
   readonly storedAs?: StorageVersion;
+  /**
+   * Table columns after NAME, read from each object by JSON path (custom
+   * resources: a CRD's additionalPrinterColumns); built-in kinds have
+   * printers of their own instead.
+   */
+  readonly printerColumns?: readonly PrinterColumn[];
 }
 
 /**
@@ -64,6 +70,19 @@ export interface StorageVersion {
   readonly toStorage: (obj: KubeObject) => KubeObject;
   /** A stored object in the served form (a fresh object; metadata kept, resourceVersion included). */
   readonly fromStorage: (obj: KubeObject) => KubeObject;
+}
+
+/** One column of a kind's Table, as a CRD's additionalPrinterColumns entry. */
+export interface PrinterColumn {
+  readonly name: string;
+  /** integer, number, string, boolean or date. */
+  readonly type: string;
+  readonly format?: string;
+  readonly description?: string;
+  /** 0: shown by default; more: only with `-o wide`. */
+  readonly priority: number;
+  /** A JSONPath into the object, e.g. `.spec.replicas`. */
+  readonly jsonPath: string;
 }
 
 /** Where the scale subresource finds replicas and (for custom resources) a selector string. */

@@ -44,10 +44,14 @@ export function checkNamespace(def: ResourceDef, obj: KubeObject, namespace: str
   obj.metadata.namespace = namespace;
 }
 
-/** The fields that are neither metadata nor status: what `generation` tracks. */
-const specOf = (obj: KubeObject) => {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...spec } = obj;
-  return JSON.stringify(spec);
+/**
+ * What `generation` tracks: everything but metadata, and but status when
+ * the kind has a status subresource (as upstream's custom resources count).
+ */
+const specOf = (def: ResourceDef, obj: KubeObject) => {
+  const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = obj;
+  if (def.hasStatus) delete rest.status;
+  return JSON.stringify(rest);
 };
 
 /** Set server-owned metadata on a new object: uid, creationTimestamp, generation; drop what clients may not set. */
@@ -88,7 +92,7 @@ export function prepareUpdate(def: ResourceDef, obj: KubeObject, old: KubeObject
     else delete m.deletionTimestamp;
     if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
     else delete m.deletionGracePeriodSeconds;
-    if (def.tracksGeneration) m.generation = (o.generation ?? 1) + (specOf(obj) === specOf(old) ? 0 : 1);
+    if (def.tracksGeneration) m.generation = (o.generation ?? 1) + (specOf(def, obj) === specOf(def, old) ? 0 : 1);
     else delete m.generation;
   }
   next.metadata.resourceVersion = o.resourceVersion ?? '';

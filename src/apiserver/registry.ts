@@ -12,6 +12,11 @@ export interface Resource {
   readonly cache: WatchCache;
   /** Converts between the stored form and this version (identity unless `def.storedAs`). */
   readonly codec: Codec;
+  /**
+   * The store requests for this resource go through when it is not the
+   * server's own: a custom resource's view that converts versions.
+   */
+  readonly store?: Store;
 }
 
 /** `def.storagePrefix`, else `/registry/pods/` for core, `/registry/apps/deployments/` for other groups. */
@@ -32,9 +37,18 @@ export const apiVersionOf = (def: ResourceDef) => (def.group ? `${def.group}/${d
 /** Every served resource, found by group, version and plural name. */
 export class Registry {
   readonly #byPath = new Map<string, Resource>();
-  readonly #all: Resource[] = [];
+  #all: Resource[] = [];
+  readonly #store: Store;
+  readonly #signal: AbortSignal;
+  readonly #onError: (err: unknown) => void;
+  /** Ends the watch cache of each resource added at run time. */
+  readonly #stops = new Map<Resource, AbortController>();
+  #generation = 0;
 
   constructor(defs: readonly ResourceDef[], store: Store, signal: AbortSignal, onError: (err: unknown) => void) {
+    this.#store = store;
+    this.#signal = signal;
+    this.#onError = onError;
     // One cache per storage prefix, shared by every version served from it.
     const caches = new Map<string, WatchCache>();
     for (const def of defs) {
@@ -47,6 +61,42 @@ export class Registry {
       this.#byPath.set(`${def.group}/${def.version}/${def.resource}`, r);
       this.#all.push(r);
     }
+  }
+
+  /**
+   * Serve a resource from now on (custom resources), reading through
+   * `store` (default: the server's) with a watch cache of its own.
+   */
+  add(def: ResourceDef, store: Store = this.#store): Resource {
+    this.remove(def.group, def.version, def.resource);
+    const stop = new AbortController();
+    const signal = AbortSignal.any([this.#signal, stop.signal]);
+    const prefix = storagePrefix(def);
+    const cache = new WatchCache({ store, prefix, capacity: 10_000, signal, onError: this.#onError });
+    const r: Resource = { def, prefix, cache, codec: identityCodec, ...(store === this.#store ? {} : { store }) };
+    this.#byPath.set(`${def.group}/${def.version}/${def.resource}`, r);
+    this.#all.push(r);
+    this.#stops.set(r, stop);
+    this.#generation++;
+    return r;
+  }
+
+  /** Stop serving a resource added with `add`; its open watches end. */
+  remove(group: string, version: string, resource: string): void {
+    const key = `${group}/${version}/${resource}`;
+    const r = this.#byPath.get(key);
+    const stop = r && this.#stops.get(r);
+    if (!r || !stop) return;
+    this.#byPath.delete(key);
+    this.#all = this.#all.filter((x) => x !== r);
+    this.#stops.delete(r);
+    stop.abort();
+    this.#generation++;
+  }
+
+  /** Changes whenever a resource is added or removed (for documents derived from the registry). */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** The resource served at /apis/GROUP/VERSION/RESOURCE (group '' for /api/v1). */

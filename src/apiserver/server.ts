@@ -28,6 +28,7 @@ import { parseRequestInfo, type RequestInfo } from './request.js';
 import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
 import { ServiceAllocator } from './serviceips.js';
+import { crdHooks, startCRDController } from './crds.js';
 
 const handlers: Record<RequestInfo['verb'], Handler> = {
   get,
@@ -83,8 +84,11 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   });
   const log = options.log ?? ((msg: string, fields?: Record<string, unknown>) => console.error(msg, fields ?? ''));
   const registry = new Registry(allResources, options.store, abort.signal, (err) => log('watch cache error', { err: String(err) }));
+  // Serves the custom resources of established CRDs; ready once those present at start are served.
+  const crdController = startCRDController({ store: options.store, registry, now, signal: abort.signal, log });
+  crdController.ready.catch(() => {}); // a datastore failure surfaces through registry.ready()
   const purging = new Set<string>();
-  const hooks = coreHooks(services);
+  const hooks = new Map([...coreHooks(services), crdHooks()]);
   const ctx: HandlerContext = {
     store: options.store,
     registry,
@@ -140,14 +144,17 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       if (info.name) throw new APIError('NotFound', 'the server could not find the requested resource');
       throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
+    crdController.check(resource, info, req);
     const call: Call = { info, resource, query: url.searchParams, req, res, wantsTable: wantsTable(req.headers.accept) };
-    const reply = await handlers[info.verb](ctx, call);
+    // A custom resource reads and writes through its own view of the store (versions).
+    const reply = await handlers[info.verb](resource.store ? { ...ctx, store: resource.store } : ctx, call);
     if (reply) send(res, reply);
   };
 
   // Built on first use: most clients never ask, and it is the largest thing the server makes.
-  let openapiDocs: ReturnType<typeof openAPIv3> | undefined;
-  let openapiV2Doc: Uint8Array | undefined;
+  // Rebuilt when the registry changes: custom resources come and go.
+  let openapiDocs: { generation: number; docs: ReturnType<typeof openAPIv3> } | undefined;
+  let openapiV2Doc: { generation: number; doc: Uint8Array } | undefined;
   const discovery = (path: string, res: ServerResponse, accept: string | undefined): void => {
     const aggregated = (path === '/api' || path === '/apis') && aggregatedVersion(accept);
     if (aggregated) {
@@ -156,13 +163,15 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       res.end(body);
       return;
     }
-    const openapi = path.startsWith('/openapi/v3') ? (openapiDocs ??= openAPIv3(registry)) : undefined;
+    if (openapiDocs?.generation !== registry.generation && path.startsWith('/openapi/v3')) openapiDocs = { generation: registry.generation, docs: openAPIv3(registry) };
+    const openapi = path.startsWith('/openapi/v3') ? openapiDocs?.docs : undefined;
     if (openapi && path === '/openapi/v3') {
       send(res, { code: 200, body: openAPIv3Root(openapi) });
       return;
     }
     if (path === '/openapi/v2') {
-      const openapiV2 = (openapiV2Doc ??= openAPIv2Protobuf(registry));
+      if (openapiV2Doc?.generation !== registry.generation) openapiV2Doc = { generation: registry.generation, doc: openAPIv2Protobuf(registry) };
+      const openapiV2 = openapiV2Doc.doc;
       res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': openapiV2.length });
       res.end(openapiV2);
       return;
@@ -218,6 +227,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const advertise = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
   await reconcileKubernetesService(options.store, registry, services, { ip: advertise, port }, now());
   for (const name of await terminatingNamespaces(options.store)) ctx.onNamespaceTerminating(name);
+  await crdController.ready;
   startCompactor({ store: options.store, intervalMs: options.compactionIntervalMs ?? 5 * 60_000, signal: abort.signal, onError: (err) => log('compaction failed', { err: String(err) }) });
   ready = true;
 

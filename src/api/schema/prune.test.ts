@@ -40,3 +40,10 @@ test('prune keeps apiVersion, kind and metadata only at the root of an object', 
   assert.deepEqual(prune(obj, pod, resolve), ['spec.containers[0].kind']);
   assert.deepEqual(prune({ kind: 'x' }, container, resolve, false), ['kind']);
 });
+
+test('prune keeps a resource\'s metadata whole when the schema declares it only as an object', () => {
+  const crd: Schema = { type: 'object', properties: { metadata: { type: 'object' }, spec: { type: 'object', properties: { a: { type: 'string' } } } } };
+  const obj = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'n', labels: { a: 'b' } }, spec: { a: 'x', b: 1 } };
+  assert.deepEqual(prune(obj, crd), ['spec.b']);
+  assert.deepEqual(obj.metadata, { name: 'n', labels: { a: 'b' } });
+});

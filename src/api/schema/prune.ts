@@ -37,6 +37,9 @@ function walk(value: unknown, schema: Schema | undefined, path: string, isResour
   for (const key of Object.keys(value)) {
     const child = path ? `${path}.${key}` : key;
     const declared = props && Object.hasOwn(props, key) ? props[key] : undefined;
+    // A resource's metadata declared only as `type: object` (as CRD schemas
+    // do) says nothing of its fields: kept whole, not emptied.
+    if (embedded && typeMetaFields.has(key) && declared && !declared.properties && declared.$ref === undefined) continue;
     if (declared) walk(value[key], declared, child, false, resolve, unknown);
     else if (typeof extra === 'object') walk(value[key], extra, child, false, resolve, unknown);
     else if (embedded && typeMetaFields.has(key)) continue;

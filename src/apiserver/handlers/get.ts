@@ -22,6 +22,6 @@ export const get: Handler = async (ctx, call) => {
     found = codec.decode(kv);
   }
   if (call.wantsTable)
-    return { code: 200, body: toTable(found.object.kind, [found.object], { now: ctx.now(), include: includeOf(call.query), resourceVersion: found.object.metadata.resourceVersion ?? '' }) };
+    return { code: 200, body: toTable(call.resource.def, [found.object], { now: ctx.now(), include: includeOf(call.query), resourceVersion: found.object.metadata.resourceVersion ?? '' }) };
   return { code: 200, body: found.json, raw: true };
 };

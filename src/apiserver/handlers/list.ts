@@ -99,7 +99,7 @@ export const list: Handler = async (ctx, call) => {
   const rv = String(page.revision);
   if (call.wantsTable) {
     const objects = page.items.map((i) => i.object).filter((o): o is KubeObject => o !== undefined);
-    return { code: 200, body: toTable(def.kind, objects, { now: ctx.now(), include: includeOf(call.query), resourceVersion: rv, continue: page.continue }) };
+    return { code: 200, body: toTable(def, objects, { now: ctx.now(), include: includeOf(call.query), resourceVersion: rv, continue: page.continue }) };
   }
   const meta: Record<string, unknown> = { resourceVersion: rv };
   if (page.continue) meta.continue = page.continue;

@@ -45,7 +45,7 @@ export const watch: Handler = async (ctx, call) => {
   let headersSent = false;
   const render = (type: string, e: Encoded): string | Buffer => {
     if (!call.wantsTable) return eventLine(e, type);
-    const table = toTable(def.kind, [e.object], { now: ctx.now(), include: includeOf(q), noHeaders: headersSent });
+    const table = toTable(def, [e.object], { now: ctx.now(), include: includeOf(q), noHeaders: headersSent });
     headersSent = true;
     return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
   };

@@ -3,15 +3,15 @@ import type { KubeObject } from '../../api/meta.js';
 /** One column of a Table (metav1.TableColumnDefinition). */
 export interface Column {
   readonly name: string;
-  readonly type: 'string' | 'integer' | 'date';
+  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
   /** 0: shown by default; 1: only with `-o wide`. */
   readonly priority: number;
   readonly format?: string;
   readonly description?: string;
 }
 
-/** One cell of a Table row. */
-export type Cell = string | number;
+/** One cell of a Table row (null: no value, printed `<none>`). */
+export type Cell = string | number | boolean | null;
 
 /** Columns and the row function of one kind, as upstream's printers. */
 export interface Printer {
