@@ -34,11 +34,11 @@ export function newAgent(creds: Credentials, maxSockets: number, keepAlive = tru
 }
 
 /** One request through `agent`; resolves with the status and whole body; rejects on network errors or after `timeoutMs`. */
-export function send(agent: Agent, creds: Credentials, method: string, path: string, body?: string, timeoutMs = 30_000): Promise<Reply> {
+export function send(agent: Agent, creds: Credentials, method: string, path: string, body?: string, timeoutMs = 30_000, contentType = 'application/json'): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { Accept: 'application/json' };
     if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
+      headers['Content-Type'] = contentType;
       headers['Content-Length'] = Buffer.byteLength(body);
     }
     const req = request(`${creds.url}${path}`, { method, agent, headers, timeout: timeoutMs }, (res) => {

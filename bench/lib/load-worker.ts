@@ -33,7 +33,7 @@ async function runRequests(job: RequestsJob): Promise<RequestsResult> {
       if (!r) return;
       const t0 = performance.now();
       try {
-        const reply = await send(agent, creds, r.method, r.path, r.body);
+        const reply = await send(agent, creds, r.method, r.path, r.body, undefined, r.contentType);
         bytes += reply.text.length;
         if (reply.status !== job.expect) {
           errors++;

@@ -3,9 +3,11 @@ import type { Credentials } from './http.js';
 
 /** One HTTP request of a {@link RequestsJob}. */
 export interface PlannedRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   readonly path: string;
   readonly body?: string;
+  /** Of the body; default application/json. */
+  readonly contentType?: string;
 }
 
 /** Send `requests` from `concurrency` clients, each taking the next request as soon as its last one is answered. */
