@@ -1,17 +1,6 @@
 import type { KubeObject } from '../../api/meta.js';
-import { age, ageCol, arr, col, count, get, nameCol, str, type Printer } from './helpers.js';
-
-function podStatus(pod: KubeObject): string {
-  let reason = str(get(pod, 'status', 'reason'), str(get(pod, 'status', 'phase'), 'Pending'));
-  for (const c of arr(get(pod, 'status', 'containerStatuses'))) {
-    const waiting = str(get(c, 'state', 'waiting', 'reason'), '');
-    const terminated = str(get(c, 'state', 'terminated', 'reason'), '');
-    if (waiting) reason = waiting;
-    else if (terminated) reason = terminated;
-  }
-  if (pod.metadata.deletionTimestamp) reason = 'Terminating';
-  return reason;
-}
+import { age, ageCol, arr, col, count, formatLabels, get, nameCol, str, type Printer } from './helpers.js';
+import { podCells, podWideCells } from './pod.js';
 
 function servicePorts(svc: KubeObject): string {
   const ports = arr(get(svc, 'spec', 'ports')).map((p) => {
@@ -41,45 +30,63 @@ function nodeStatus(node: KubeObject): string {
   return get(node, 'spec', 'unschedulable') === true ? `${s},SchedulingDisabled` : s;
 }
 
-const selector = (v: unknown) => {
-  const entries = v && typeof v === 'object' ? Object.entries(v as Record<string, string>) : [];
-  return entries.length ? entries.map(([k, x]) => `${k}=${x}`).join(',') : '<none>';
-};
+/** findNodeRoles: `node-role.kubernetes.io/ROLE` labels and the `kubernetes.io/role` label, sorted and unique. */
+function nodeRoles(node: KubeObject): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(node.metadata.labels ?? {})) {
+    if (k.startsWith('node-role.kubernetes.io/') && k.length > 24) roles.add(k.slice(24));
+    else if (k === 'kubernetes.io/role' && v !== '') roles.add(v);
+  }
+  return [...roles].sort().join(',') || '<none>';
+}
+
+/** getServiceExternalIP: external IPs, or the load balancer's (`<pending>` until it has one), or the external name. */
+function serviceExternalIP(s: KubeObject): string {
+  const ext = arr(get(s, 'spec', 'externalIPs')).map(String);
+  switch (str(get(s, 'spec', 'type'), 'ClusterIP')) {
+    case 'ClusterIP':
+    case 'NodePort':
+      return ext.length ? ext.join(',') : '<none>';
+    case 'LoadBalancer': {
+      const lb = [...new Set(arr(get(s, 'status', 'loadBalancer', 'ingress')).map((i) => str(get(i, 'ip'), str(get(i, 'hostname'), ''))).filter((a) => a !== ''))].sort();
+      if (ext.length) return [...lb, ...ext].join(',');
+      return lb.length ? lb.join(',') : '<pending>';
+    }
+    case 'ExternalName':
+      return str(get(s, 'spec', 'externalName'), '');
+    default:
+      return '<unknown>';
+  }
+}
+
+/** An event's source: component (or reporting controller), then `, host` (or reporting instance) when set. */
+function eventSource(e: KubeObject): string {
+  const component = str(get(e, 'source', 'component'), str(e.reportingController, ''));
+  const host = str(get(e, 'source', 'host'), str(e.reportingInstance, ''));
+  return host ? `${component}, ${host}` : component;
+}
 
 /** Printers of the core/v1 kinds, by kind. */
 export const corePrinters: Record<string, Printer> = {
   Pod: {
-    columns: [nameCol, col('Ready'), col('Status'), col('Restarts', 0, 'string'), ageCol, col('IP', 1), col('Node', 1), col('Nominated Node', 1), col('Readiness Gates', 1)],
-    row: (p, now) => {
-      const statuses = arr(get(p, 'status', 'containerStatuses'));
-      const total = arr(get(p, 'spec', 'containers')).length;
-      const ready = statuses.filter((c) => get(c, 'ready') === true).length;
-      const restarts = statuses.reduce((n, c) => n + Number(get(c, 'restartCount') ?? 0), 0);
-      const gates = arr(get(p, 'spec', 'readinessGates'));
-      return [p.metadata.name ?? '', `${ready}/${total}`, podStatus(p), restarts, age(p.metadata.creationTimestamp, now), str(get(p, 'status', 'podIP')), str(get(p, 'spec', 'nodeName')), str(get(p, 'status', 'nominatedNodeName')), gates.length ? `0/${gates.length}` : '<none>'];
-    },
+    columns: [nameCol, col('Ready'), col('Status'), col('Restarts'), ageCol, col('IP', 1), col('Node', 1), col('Nominated Node', 1), col('Readiness Gates', 1)],
+    row: (p, now) => [p.metadata.name ?? '', ...podCells(p, now), age(p.metadata.creationTimestamp, now), ...podWideCells(p)],
   },
   Namespace: {
     columns: [nameCol, col('Status'), ageCol],
-    row: (n, now) => [n.metadata.name ?? '', str(get(n, 'status', 'phase'), 'Active'), age(n.metadata.creationTimestamp, now)],
+    row: (n, now) => [n.metadata.name ?? '', str(get(n, 'status', 'phase'), ''), age(n.metadata.creationTimestamp, now)],
   },
   ConfigMap: {
-    columns: [nameCol, col('Data', 0, 'integer'), ageCol],
+    columns: [nameCol, col('Data'), ageCol],
     row: (c, now) => [c.metadata.name ?? '', count(c.data) + count(c.binaryData), age(c.metadata.creationTimestamp, now)],
   },
   Secret: {
-    columns: [nameCol, col('Type'), col('Data', 0, 'integer'), ageCol],
-    row: (s, now) => [s.metadata.name ?? '', str(s.type, 'Opaque'), count(s.data), age(s.metadata.creationTimestamp, now)],
+    columns: [nameCol, col('Type'), col('Data'), ageCol],
+    row: (s, now) => [s.metadata.name ?? '', str(s.type, ''), count(s.data), age(s.metadata.creationTimestamp, now)],
   },
   Service: {
     columns: [nameCol, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), ageCol, col('Selector', 1)],
-    row: (s, now) => {
-      const type = str(get(s, 'spec', 'type'), 'ClusterIP');
-      const lb = arr(get(s, 'status', 'loadBalancer', 'ingress')).map((i) => str(get(i, 'ip'), str(get(i, 'hostname'), '')));
-      const ext = arr(get(s, 'spec', 'externalIPs')).map(String);
-      const external = type === 'ExternalName' ? str(get(s, 'spec', 'externalName')) : [...lb, ...ext].join(',') || (type === 'LoadBalancer' ? '<pending>' : '<none>');
-      return [s.metadata.name ?? '', type, str(get(s, 'spec', 'clusterIP')), external, servicePorts(s), age(s.metadata.creationTimestamp, now), selector(get(s, 'spec', 'selector'))];
-    },
+    row: (s, now) => [s.metadata.name ?? '', str(get(s, 'spec', 'type'), ''), str(arr(get(s, 'spec', 'clusterIPs'))[0], str(get(s, 'spec', 'clusterIP'))), serviceExternalIP(s), servicePorts(s), age(s.metadata.creationTimestamp, now), formatLabels(get(s, 'spec', 'selector'))],
   },
   Endpoints: {
     columns: [nameCol, col('Endpoints'), ageCol],
@@ -88,31 +95,33 @@ export const corePrinters: Record<string, Printer> = {
   Node: {
     columns: [nameCol, col('Status'), col('Roles'), ageCol, col('Version'), col('Internal-IP', 1), col('External-IP', 1), col('OS-Image', 1), col('Kernel-Version', 1), col('Container-Runtime', 1)],
     row: (n, now) => {
-      const roles = Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice(24));
       const addr = (t: string) => str(get(arr(get(n, 'status', 'addresses')).find((a) => get(a, 'type') === t), 'address'));
       const info = (k: string) => str(get(n, 'status', 'nodeInfo', k), '<unknown>');
-      return [n.metadata.name ?? '', nodeStatus(n), roles.join(',') || '<none>', age(n.metadata.creationTimestamp, now), info('kubeletVersion'), addr('InternalIP'), addr('ExternalIP'), info('osImage'), info('kernelVersion'), info('containerRuntimeVersion')];
+      return [n.metadata.name ?? '', nodeStatus(n), nodeRoles(n), age(n.metadata.creationTimestamp, now), str(get(n, 'status', 'nodeInfo', 'kubeletVersion'), ''), addr('InternalIP'), addr('ExternalIP'), info('osImage'), info('kernelVersion'), info('containerRuntimeVersion')];
     },
   },
   Event: {
     columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 1), col('Source', 1), col('Message'), col('First Seen', 1), col('Count', 1), { ...nameCol, priority: 1 }],
     row: (e, now) => {
-      const last = str(e.lastTimestamp, str(e.eventTime, e.metadata.creationTimestamp ?? ''));
+      const first = age(str(e.firstTimestamp, str(e.eventTime, '')) || undefined, now);
+      const series = get(e, 'series');
+      const last = series ? age(str(get(series, 'lastObservedTime'), '') || undefined, now) : typeof e.lastTimestamp === 'string' && e.lastTimestamp ? age(e.lastTimestamp, now) : first;
+      const count = series ? Number(get(series, 'count') ?? 0) : Number(e.count ?? 0) || 1;
       const io = e.involvedObject;
-      const obj = `${str(get(io, 'kind'), '').toLowerCase()}/${str(get(io, 'name'), '')}`;
-      const source = str(get(e, 'source', 'component'), str(e.reportingComponent, '')) ;
-      return [age(last, now), str(e.type, ''), str(e.reason, ''), obj, str(get(io, 'fieldPath'), ''), source, str(e.message, ''), age(str(e.firstTimestamp, last), now), Number(e.count ?? 1), e.metadata.name ?? ''];
+      const kind = str(get(io, 'kind'), '').toLowerCase();
+      const name = str(get(io, 'name'), '');
+      return [last, str(e.type, ''), str(e.reason, ''), name ? `${kind}/${name}` : kind, str(get(io, 'fieldPath'), ''), eventSource(e), str(e.message, '').trim(), first, count, e.metadata.name ?? ''];
     },
   },
   ServiceAccount: {
-    columns: [nameCol, col('Secrets', 0, 'integer'), ageCol],
+    columns: [nameCol, col('Secrets'), ageCol],
     row: (s, now) => [s.metadata.name ?? '', arr(s.secrets).length, age(s.metadata.creationTimestamp, now)],
   },
   ReplicationController: {
     columns: [nameCol, col('Desired', 0, 'integer'), col('Current', 0, 'integer'), col('Ready', 0, 'integer'), ageCol, col('Containers', 1), col('Images', 1), col('Selector', 1)],
     row: (r, now) => {
       const cs = arr(get(r, 'spec', 'template', 'spec', 'containers'));
-      return [r.metadata.name ?? '', Number(get(r, 'spec', 'replicas') ?? 1), Number(get(r, 'status', 'replicas') ?? 0), Number(get(r, 'status', 'readyReplicas') ?? 0), age(r.metadata.creationTimestamp, now), cs.map((c) => str(get(c, 'name'))).join(','), cs.map((c) => str(get(c, 'image'))).join(','), selector(get(r, 'spec', 'selector'))];
+      return [r.metadata.name ?? '', Number(get(r, 'spec', 'replicas') ?? 1), Number(get(r, 'status', 'replicas') ?? 0), Number(get(r, 'status', 'readyReplicas') ?? 0), age(r.metadata.creationTimestamp, now), cs.map((c) => str(get(c, 'name'))).join(','), cs.map((c) => str(get(c, 'image'))).join(','), formatLabels(get(r, 'spec', 'selector'))];
     },
   },
 };
