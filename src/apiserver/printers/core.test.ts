@@ -72,3 +72,12 @@ void test('replication controller selector is sorted by key', () => {
   const rc = obj('ReplicationController', { spec: { replicas: 2, selector: { tier: 'db', app: 'shop' }, template: { spec: { containers: containers('a') } } } });
   assert.equal(row(rc)?.at(-1), 'app=shop,tier=db');
 });
+
+void test('endpoints: ports outer, addresses inner, as upstream\'s formatEndpoints; <none> without subsets', () => {
+  const ep = obj('Endpoints', { subsets: [{ addresses: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }], ports: [{ port: 80 }, { port: 90 }] }] });
+  assert.equal(row(ep)?.[1], '10.0.0.1:80,10.0.0.2:80,10.0.0.1:90 + 1 more...');
+  assert.equal(row(obj('Endpoints', { subsets: [{ addresses: [{ ip: 'fd00::1' }] , ports: [{ port: 80 }] }] }))?.[1], '[fd00::1]:80');
+  assert.equal(row(obj('Endpoints', { subsets: [{ addresses: [{ ip: '10.0.0.1' }] }] }))?.[1], '10.0.0.1');
+  assert.equal(row(obj('Endpoints', {}))?.[1], '<none>');
+  assert.equal(row(obj('Endpoints', { subsets: [{ notReadyAddresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] }))?.[1], '');
+});

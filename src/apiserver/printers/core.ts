@@ -12,16 +12,23 @@ function servicePorts(svc: KubeObject): string {
   return ports.length ? ports.join(',') : '<none>';
 }
 
+/** formatEndpoints: `ip:port` for each port of each subset, then each address; the first three, `+ N more...` past them. */
 function endpointsList(ep: KubeObject): string {
+  const subsets = arr(get(ep, 'subsets'));
+  if (subsets.length === 0) return '<none>';
   const out: string[] = [];
-  for (const s of arr(get(ep, 'subsets')))
-    for (const a of arr(get(s, 'addresses'))) {
-      const ports = arr(get(s, 'ports'));
-      if (ports.length === 0) out.push(str(get(a, 'ip')));
-      for (const p of ports) out.push(`${str(get(a, 'ip'))}:${String(get(p, 'port'))}`);
+  let count = 0;
+  for (const s of subsets) {
+    const addresses = arr(get(s, 'addresses')).map((a) => str(get(a, 'ip'), ''));
+    const ports = arr(get(s, 'ports'));
+    // Headless services may have no ports: the addresses alone.
+    const perPort = ports.length ? ports.map((p) => addresses.map((ip) => `${ip.includes(':') ? `[${ip}]` : ip}:${String(get(p, 'port'))}`)) : [addresses];
+    for (const list of perPort) {
+      count += list.length;
+      out.push(...list);
     }
-  if (out.length === 0) return '<none>';
-  return out.length > 3 ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...` : out.join(',');
+  }
+  return count > 3 ? `${out.slice(0, 3).join(',')} + ${count - 3} more...` : out.join(',');
 }
 
 function nodeStatus(node: KubeObject): string {
