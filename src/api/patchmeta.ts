@@ -1,17 +1,19 @@
 /**
- * Strategic-merge-patch metadata of the built-in kinds: for each field that
- * does not simply replace, its merge key and strategy, as upstream's Go
- * struct tags (`patchMergeKey`, `patchStrategy`). Fields not listed are
- * replaced as a whole (lists) or merged key by key (maps), upstream's
- * default. Kinds' schemas will carry this (issue 3); until then it lives here.
+ * Strategic-merge-patch metadata, read from a kind's schema: for each field
+ * that does not simply replace, its merge key and strategy (upstream's
+ * `x-kubernetes-patch-merge-key` and `x-kubernetes-patch-strategy`). Fields
+ * without them are replaced as a whole (lists) or merged key by key (maps),
+ * upstream's default.
  */
+import type { ResourceDef } from './resource.js';
+import { schemaOf, type Resolve, type Schema } from './schema/index.js';
 
 /** How one field of an object patches. */
 export interface FieldPatchMeta {
   /** Lists of objects: the key identifying an element (`name`, `containerPort`). */
   readonly key?: string;
   /** `merge` (lists merge by key, or as a set of primitives); `retainKeys` (drop keys not in the patch); both. */
-  readonly strategy?: readonly ('merge' | 'retainKeys')[];
+  readonly strategy?: readonly string[];
   /** Metadata of the field's value, or of each element of a list. */
   readonly fields?: PatchMeta;
 }
@@ -19,58 +21,28 @@ export interface FieldPatchMeta {
 /** Patch metadata of an object: by field name. */
 export type PatchMeta = Readonly<Record<string, FieldPatchMeta>>;
 
-const merge = ['merge'] as const;
-const byKey = (key: string, fields?: PatchMeta, retain = false): FieldPatchMeta => ({
-  key,
-  strategy: retain ? ['merge', 'retainKeys'] : merge,
-  ...(fields ? { fields } : {}),
-});
-const nested = (fields: PatchMeta): FieldPatchMeta => ({ fields });
-const conditions: PatchMeta = { conditions: byKey('type') };
+/** One PatchMeta per schema object, shared by every kind that reaches it (and finite for recursive types). */
+const built = new WeakMap<Schema, PatchMeta>();
 
-const objectMeta: PatchMeta = {
-  finalizers: { strategy: merge },
-  ownerReferences: byKey('uid'),
-};
+function metaOf(schema: Schema | undefined, resolve: Resolve): PatchMeta | undefined {
+  let s = schema;
+  for (let i = 0; s?.$ref !== undefined && i < 8; i++) s = resolve(s.$ref);
+  if (!s?.properties) return undefined;
+  const known = built.get(s);
+  if (known) return known;
+  const out: Record<string, FieldPatchMeta> = {};
+  built.set(s, out);
+  for (const [name, p] of Object.entries(s.properties)) {
+    const strategy = p['x-kubernetes-patch-strategy']?.split(',');
+    const key = p['x-kubernetes-patch-merge-key'];
+    const fields = metaOf(p.type === 'array' ? p.items : p, resolve);
+    if (strategy || key || fields) out[name] = { ...(key ? { key } : {}), ...(strategy ? { strategy } : {}), ...(fields ? { fields } : {}) };
+  }
+  return out;
+}
 
-const container: PatchMeta = {
-  ports: byKey('containerPort'),
-  env: byKey('name'),
-  volumeMounts: byKey('mountPath'),
-  volumeDevices: byKey('devicePath'),
-};
-
-const podSpec: PatchMeta = {
-  volumes: byKey('name', undefined, true),
-  initContainers: byKey('name', container),
-  containers: byKey('name', container),
-  ephemeralContainers: byKey('name', container),
-  imagePullSecrets: byKey('name'),
-  hostAliases: byKey('ip'),
-  topologySpreadConstraints: byKey('topologyKey'),
-  resourceClaims: byKey('name', undefined, true),
-  schedulingGates: byKey('name'),
-};
-
-const podTemplate: FieldPatchMeta = nested({ metadata: nested(objectMeta), spec: nested(podSpec) });
-
-const common: PatchMeta = { metadata: nested(objectMeta) };
-
-/** The patch metadata of each built-in kind, by `group/Kind`. */
-export const patchMetaByKind: Readonly<Record<string, PatchMeta>> = {
-  '/Pod': { ...common, spec: nested(podSpec), status: nested({ ...conditions, podIPs: byKey('ip'), hostIPs: byKey('ip') }) },
-  '/PodTemplate': { ...common, template: podTemplate },
-  '/ReplicationController': { ...common, spec: nested({ template: podTemplate }), status: nested(conditions) },
-  '/Service': { ...common, spec: nested({ ports: byKey('port') }), status: nested(conditions) },
-  '/Node': { ...common, spec: nested({ podCIDRs: { strategy: merge } }), status: nested({ ...conditions, addresses: byKey('type') }) },
-  '/Namespace': { ...common, status: nested(conditions) },
-  'apps/Deployment': { ...common, spec: nested({ template: podTemplate, strategy: { strategy: ['retainKeys'] } }), status: nested(conditions) },
-  'apps/ReplicaSet': { ...common, spec: nested({ template: podTemplate }), status: nested(conditions) },
-  'apps/DaemonSet': { ...common, spec: nested({ template: podTemplate }), status: nested(conditions) },
-  'apps/StatefulSet': { ...common, spec: nested({ template: podTemplate }), status: nested(conditions) },
-  'batch/Job': { ...common, spec: nested({ template: podTemplate }), status: nested(conditions) },
-  'batch/CronJob': { ...common, spec: nested({ jobTemplate: nested({ metadata: nested(objectMeta), spec: nested({ template: podTemplate }) }) }) },
-};
-
-/** The patch metadata of a kind; every kind has at least ObjectMeta's. */
-export const patchMetaFor = (group: string, kind: string): PatchMeta => patchMetaByKind[`${group}/${kind}`] ?? common;
+/** The patch metadata of a kind; without a schema, every list replaces. */
+export function patchMetaOf(def: ResourceDef): PatchMeta {
+  const s = schemaOf(def);
+  return (s && metaOf(s.schema, s.resolve)) ?? {};
+}

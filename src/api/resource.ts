@@ -1,4 +1,5 @@
 import type { FieldError, KubeObject } from './meta.js';
+import type { Schema } from './schema/types.js';
 
 /**
  * Everything the generic API machinery needs to serve one resource: adding a
@@ -34,6 +35,12 @@ export interface ResourceDef {
    * and observed replicas and of the selector, e.g. `.spec.replicas`.
    */
   readonly scale?: ScalePaths;
+  /**
+   * The kind's OpenAPI v3 schema, self-contained (no `$ref`), for kinds that
+   * bring their own (custom resources); built-in kinds' schemas come from
+   * src/api/schema.
+   */
+  readonly schema?: Schema;
   /** Delete marks `deletionTimestamp` and waits for the node (pods) rather than removing at once. */
   readonly gracefulDelete?: boolean;
 }

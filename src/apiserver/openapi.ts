@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResourceDef } from '../api/resource.js';
+import { builtinSchemas, schemaOf, type Schema } from '../api/schema/index.js';
 import { kubernetesVersion } from './discovery.js';
 import { encodeMessage, type Field } from './protobuf/wire.js';
 import type { Registry } from './registry.js';
@@ -8,7 +9,8 @@ import type { Registry } from './registry.js';
  * OpenAPI v3, as much as clients need today: each group-version's paths with
  * their operations, `x-kubernetes-group-version-kind`, and the query
  * parameters (kubectl checks PATCH for `fieldValidation` to choose
- * server-side validation). Schemas of the kinds come with the next issue.
+ * server-side validation), and the schema of every kind with what it refers
+ * to (`kubectl explain` finds a kind by `x-kubernetes-group-version-kind`).
  */
 const queryParams = ['dryRun', 'fieldManager', 'fieldValidation', 'pretty'].map((name) => ({
   name,
@@ -30,13 +32,39 @@ function operations(def: ResourceDef): Record<string, unknown> {
   return paths;
 }
 
+/** A kind's component schemas: its own and every definition it reaches. */
+function components(def: ResourceDef, into: Record<string, Schema>): void {
+  const s = schemaOf(def);
+  if (!s) return;
+  if (def.schema) {
+    into[`${def.group}.${def.version}.${def.kind}`] = { ...def.schema, 'x-kubernetes-group-version-kind': [{ group: def.group, version: def.version, kind: def.kind }] };
+    return;
+  }
+  const defs = builtinSchemas().definitions;
+  const visit = (name: string) => {
+    const d = defs.get(name);
+    if (!d || Object.hasOwn(into, name)) return;
+    into[name] = d;
+    JSON.stringify(d, (k, v: unknown) => {
+      if (k === '$ref' && typeof v === 'string') visit(v.slice(v.lastIndexOf('/') + 1));
+      return v;
+    });
+  };
+  visit(builtinSchemas().addKind(def.group, def.version, def.kind) ?? '');
+}
+
 /** The v3 documents by group-version path (`api/v1`, `apis/apps/v1`), with their hashes. */
 export function openAPIv3(registry: Registry): Map<string, { body: string; hash: string }> {
-  const byGV = new Map<string, Record<string, unknown>>();
-  for (const { def } of registry.all()) byGV.set(gvPath(def), { ...byGV.get(gvPath(def)), ...operations(def) });
+  const byGV = new Map<string, { paths: Record<string, unknown>; schemas: Record<string, Schema> }>();
+  for (const { def } of registry.all()) {
+    const gv = byGV.get(gvPath(def)) ?? { paths: {}, schemas: {} };
+    Object.assign(gv.paths, operations(def));
+    components(def, gv.schemas);
+    byGV.set(gvPath(def), gv);
+  }
   const docs = new Map<string, { body: string; hash: string }>();
-  for (const [gv, paths] of byGV) {
-    const body = JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: kubernetesVersion.gitVersion }, paths, components: { schemas: {} } });
+  for (const [gv, { paths, schemas }] of byGV) {
+    const body = JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: kubernetesVersion.gitVersion }, paths, components: { schemas } });
     docs.set(gv, { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase().slice(0, 128) });
   }
   return docs;

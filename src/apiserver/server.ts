@@ -46,7 +46,10 @@ const wantsTable = (accept: string | undefined) => accept !== undefined && /as=T
 
 function send(res: ServerResponse, reply: Reply): void {
   const body = reply.raw ? (reply.body as string) : JSON.stringify(reply.body);
-  res.writeHead(reply.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
+  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache, private' };
+  // RFC 7234 warnings, as upstream sends them: code 299, agent "-", quoted text.
+  if (reply.warnings?.length) headers.Warning = reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(reply.code, headers);
   res.end(body);
 }
 
@@ -149,8 +152,9 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     if (reply) send(res, reply);
   };
 
-  const openapi = openAPIv3(registry);
-  const openapiV2 = openAPIv2Protobuf(registry);
+  // Built on first use: most clients never ask, and it is the largest thing the server makes.
+  let openapiDocs: ReturnType<typeof openAPIv3> | undefined;
+  let openapiV2Doc: Uint8Array | undefined;
   const discovery = (path: string, res: ServerResponse, accept: string | undefined): void => {
     const aggregated = (path === '/api' || path === '/apis') && aggregatedVersion(accept);
     if (aggregated) {
@@ -159,16 +163,18 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       res.end(body);
       return;
     }
-    if (path === '/openapi/v3') {
+    const openapi = path.startsWith('/openapi/v3') ? (openapiDocs ??= openAPIv3(registry)) : undefined;
+    if (openapi && path === '/openapi/v3') {
       send(res, { code: 200, body: openAPIv3Root(openapi) });
       return;
     }
     if (path === '/openapi/v2') {
+      const openapiV2 = (openapiV2Doc ??= openAPIv2Protobuf(registry));
       res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': openapiV2.length });
       res.end(openapiV2);
       return;
     }
-    const doc = path.startsWith('/openapi/v3/') ? openapi.get(path.slice('/openapi/v3/'.length)) : undefined;
+    const doc = openapi && path.startsWith('/openapi/v3/') ? openapi.get(path.slice('/openapi/v3/'.length)) : undefined;
     if (doc) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, immutable', Etag: `"${doc.hash}"` });
       res.end(doc.body);

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ export interface TestAPIServer {
   readonly dataDir: string;
   readonly kubeconfig: string;
   /** An HTTPS request with the admin client certificate; JSON in, JSON out. */
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; text: string }>;
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; text: string; headers: IncomingHttpHeaders }>;
   /** GET a path and return its JSON body; throws unless the answer is 200. */
   get<T = unknown>(path: string): Promise<T>;
   /** Stops the server and store and starts both again on the same data dir. */
@@ -65,7 +66,7 @@ export async function startTestAPIServer(options: { endpoint?: string; bookmarkI
             } catch {
               // not JSON (health endpoints, watch streams)
             }
-            resolve({ status: res.statusCode ?? 0, body: parsed, text });
+            resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
           });
         },
       );

@@ -36,6 +36,8 @@ export interface Reply {
   readonly body: unknown;
   /** True if `body` is JSON text. */
   readonly raw?: boolean;
+  /** Sent as `Warning` headers (kubectl prints them). */
+  readonly warnings?: readonly string[];
 }
 
 /** A verb's handler; undefined means it wrote the response itself (watch). */

@@ -3,6 +3,7 @@ import { admitNamespace } from '../admission.js';
 import { alreadyExists, APIError } from '../errors.js';
 import { checkNamespace, checkTypeMeta, encode, generateName, prepareCreate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
+import { checkFields, fieldValidationOf, jsonText } from '../fieldvalidation.js';
 import { decodeJSON } from '../watchcache.js';
 import type { KubeObject } from '../../api/meta.js';
 import { hooksFor, noUndo } from '../hooks.js';
@@ -16,7 +17,10 @@ const nameAttempts = 8;
 export const create: Handler = async (ctx, call) => {
   const { def } = call.resource;
   if (call.info.name) throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
-  const obj = asObject(decodeBody(await readBody(call.req), call.req.headers['content-type']));
+  const body = await readBody(call.req);
+  const type = call.req.headers['content-type'];
+  const obj = asObject(decodeBody(body, type));
+  const warnings = checkFields(def, obj, fieldValidationOf(call.query), jsonText(body, type));
   checkTypeMeta(def, obj);
   checkNamespace(def, obj, call.info.namespace);
   if (def.namespaced) await admitNamespace(ctx, call.info.namespace);
@@ -25,11 +29,11 @@ export const create: Handler = async (ctx, call) => {
   prepareCreate(def, obj, ctx.now());
   def.defaults?.(obj);
   validate(def, obj);
-  if (call.query.get('dryRun') === 'All') return { code: 201, body: obj };
+  if (call.query.get('dryRun') === 'All') return { code: 201, body: obj, warnings };
   const hooks = hooksFor(ctx.hooks, def);
   const undo = hooks ? await hooks.beforeWrite(obj, undefined) : noUndo;
   try {
-    return await write(ctx, call, obj, generate);
+    return { ...(await write(ctx, call, obj, generate)), warnings };
   } catch (err) {
     await undo();
     throw err;

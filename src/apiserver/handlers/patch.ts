@@ -3,9 +3,10 @@ import { checkNamespace, checkTypeMeta, prepareUpdate } from '../objects.js';
 import { applyJSONPatch, decodeJSONPatch, PatchError } from '../patch/jsonpatch.js';
 import { applyMergePatch } from '../patch/mergepatch.js';
 import { applyStrategicPatch } from '../patch/strategic.js';
-import { patchMetaFor } from '../../api/patchmeta.js';
+import { patchMetaOf } from '../../api/patchmeta.js';
 import type { ResourceDef } from '../../api/resource.js';
 import { asObject, readBody } from '../request.js';
+import { checkFields, fieldValidationOf } from '../fieldvalidation.js';
 import type { Handler } from './context.js';
 import { readCurrent, targetOf } from './read.js';
 import { commitUpdate } from './update.js';
@@ -23,7 +24,7 @@ function patcher(contentType: string | undefined, body: string, def: ResourceDef
   const type = (contentType ?? '').split(';')[0]?.trim();
   if (type === 'application/strategic-merge-patch+json') {
     const patch = parsePatch(body);
-    const meta = patchMetaFor(def.group, def.kind);
+    const meta = patchMetaOf(def);
     return (current) => applyStrategicPatch(current, patch, meta);
   }
   if (type === 'application/json-patch+json') {
@@ -54,8 +55,13 @@ function parsePatch(body: string): unknown {
 export const patch: Handler = async (ctx, call) => {
   const { def } = call.resource;
   let apply: (current: unknown) => unknown;
+  const mode = fieldValidationOf(call.query);
+  const type = call.req.headers['content-type'];
+  const body = (await readBody(call.req)).toString('utf8');
+  // Duplicate keys are looked for in merge patches, whose keys are the object's.
+  const json = type?.includes('merge-patch') ? body : undefined;
   try {
-    apply = patcher(call.req.headers['content-type'], (await readBody(call.req)).toString('utf8'), def);
+    apply = patcher(type, body, def);
   } catch (err) {
     if (err instanceof PatchError) throw badRequest(err.message);
     throw err;
@@ -72,6 +78,7 @@ export const patch: Handler = async (ctx, call) => {
     }
     const rv = patched.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== String(old.revision)) throw conflict(targetOf(call));
+    const warnings = scale ? [] : checkFields(def, patched, mode, json, true);
     const obj = scale ? fromScale(def, patched, old.object) : patched;
     checkTypeMeta(def, obj);
     checkNamespace(def, obj, call.info.namespace);
@@ -79,7 +86,7 @@ export const patch: Handler = async (ctx, call) => {
     const next = prepareUpdate(def, obj, old.object, scale ? '' : call.info.subresource);
     try {
       const reply = await commitUpdate(ctx, call, next, old);
-      return scale ? scaleReply(def, reply) : reply;
+      return scale ? scaleReply(def, reply) : { ...reply, warnings };
     } catch (err) {
       if (!(err instanceof APIError && err.reason === 'Conflict') || attempt >= attempts) throw err;
     }

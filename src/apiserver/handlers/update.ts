@@ -3,6 +3,7 @@ import { isConflict, isNotFound } from '../../storage/errors.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { checkNamespace, checkTypeMeta, encode, hasFinalizers, prepareUpdate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
+import { checkFields, fieldValidationOf, jsonText } from '../fieldvalidation.js';
 import { hooksFor, noUndo } from '../hooks.js';
 import { fromScale, scaleReply } from '../scale.js';
 import { decodeJSON } from '../watchcache.js';
@@ -71,7 +72,10 @@ async function updateScale(ctx: HandlerContext, call: Call): Promise<Reply> {
 export const update: Handler = async (ctx, call) => {
   const { def } = call.resource;
   if (call.info.subresource === 'scale') return updateScale(ctx, call);
-  const obj = asObject(decodeBody(await readBody(call.req), call.req.headers['content-type']));
+  const body = await readBody(call.req);
+  const type = call.req.headers['content-type'];
+  const obj = asObject(decodeBody(body, type));
+  const warnings = checkFields(def, obj, fieldValidationOf(call.query), jsonText(body, type));
   checkTypeMeta(def, obj);
   checkNamespace(def, obj, call.info.namespace);
   if (obj.metadata.name !== call.info.name)
@@ -81,5 +85,5 @@ export const update: Handler = async (ctx, call) => {
   if (rv !== undefined && rv !== '' && rv !== String(old.revision)) throw conflict(targetOf(call));
   if (call.info.subresource !== 'status') def.defaults?.(obj);
   const next = prepareUpdate(def, obj, old.object, call.info.subresource);
-  return commitUpdate(ctx, call, next, old);
+  return { ...(await commitUpdate(ctx, call, next, old)), warnings };
 };

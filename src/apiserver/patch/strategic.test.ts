@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { patchMetaFor } from '../../api/patchmeta.js';
+import { patchMetaOf } from '../../api/patchmeta.js';
+import { pods } from '../../api/core/index.js';
 import { applyStrategicPatch } from './strategic.js';
 
 const pod = {
@@ -14,7 +15,7 @@ const pod = {
     volumes: [{ name: 'v', emptyDir: {} }],
   },
 };
-const meta = patchMetaFor('', 'Pod');
+const meta = patchMetaOf(pods);
 const apply = (patch: unknown) => applyStrategicPatch(pod, patch, meta) as typeof pod & Record<string, unknown>;
 
 test('maps merge key by key and null deletes; the original is untouched', () => {
