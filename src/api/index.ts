@@ -7,9 +7,11 @@ import { discoveryV1 } from './discovery/index.js';
 import { networkingV1 } from './networking/index.js';
 import { storageV1 } from './storage/index.js';
 import { rbacV1 } from './rbac/index.js';
+import { autoscaling } from './autoscaling/index.js';
+import { eventsGroup } from './events/index.js';
 import type { ResourceDef } from './resource.js';
 
 export type { ResourceDef } from './resource.js';
 
 /** Every resource the API server serves, group by group. Each API group adds its list here. */
-export const allResources: readonly ResourceDef[] = [...coreV1, ...appsV1, ...batchV1, ...policyV1, ...coordinationV1, ...discoveryV1, ...networkingV1, ...storageV1, ...rbacV1];
+export const allResources: readonly ResourceDef[] = [...coreV1, ...appsV1, ...batchV1, ...policyV1, ...coordinationV1, ...discoveryV1, ...networkingV1, ...storageV1, ...rbacV1, ...autoscaling, ...eventsGroup];

@@ -43,6 +43,27 @@ export interface ResourceDef {
   readonly schema?: Schema;
   /** Delete marks `deletionTimestamp` and waits for the node (pods) rather than removing at once. */
   readonly gracefulDelete?: boolean;
+  /** Where objects are stored when not at `/registry/GROUP/RESOURCE/` (upstream's key of the kind). */
+  readonly storagePrefix?: string;
+  /** Set when this version is served from another version's storage (see StorageVersion). */
+  readonly storedAs?: StorageVersion;
+}
+
+/**
+ * A version served from the storage of another registered version (as
+ * upstream serves autoscaling/v1 HPAs from autoscaling/v2 objects): objects
+ * are converted on the way in and out by two pure functions. Defaulting and
+ * validation of the served def see served objects; the stored version's
+ * rules are the served def's business (it may convert and call them).
+ */
+export interface StorageVersion {
+  /** Group and plural of the stored version's ResourceDef. */
+  readonly group: string;
+  readonly resource: string;
+  /** A served object in the stored form (a fresh object; may share nothing it will mutate with the input). */
+  readonly toStorage: (obj: KubeObject) => KubeObject;
+  /** A stored object in the served form (a fresh object; metadata kept, resourceVersion included). */
+  readonly fromStorage: (obj: KubeObject) => KubeObject;
 }
 
 /** Where the scale subresource finds replicas and (for custom resources) a selector string. */

@@ -36,7 +36,7 @@ const ignoreGone = (err: unknown) => {
  * pod termination and finalizers of the content honoured).
  */
 export async function purgeNamespace(store: Store, registry: Registry, hooks: HookTable, name: string): Promise<void> {
-  for (const r of registry.all()) {
+  for (const r of registry.stored()) {
     if (!r.def.namespaced) continue;
     const { items } = await store.list(`${r.prefix}${name}/`);
     const h = hooksFor(hooks, r.def);

@@ -1,18 +1,22 @@
 import type { ResourceDef } from '../api/resource.js';
 import type { Store } from '../storage/store.js';
+import { conversionCodec, identityCodec, type Codec } from './codec.js';
 import { WatchCache } from './watchcache.js';
 
-/** A served resource: its definition, where it is stored, and its watch cache. */
+/** A served resource: its definition, where it is stored, its watch cache, and how it reads and writes its stored form. */
 export interface Resource {
   readonly def: ResourceDef;
   /** Storage prefix of every object of the resource, ending in `/`. */
   readonly prefix: string;
+  /** Shared by every version served from the same storage; holds the stored form. */
   readonly cache: WatchCache;
+  /** Converts between the stored form and this version (identity unless `def.storedAs`). */
+  readonly codec: Codec;
 }
 
-/** `/registry/pods/` for core, `/registry/apps/deployments/` for other groups. */
+/** `def.storagePrefix`, else `/registry/pods/` for core, `/registry/apps/deployments/` for other groups. */
 export const storagePrefix = (def: ResourceDef) =>
-  def.group ? `/registry/${def.group}/${def.resource}/` : `/registry/${def.resource}/`;
+  def.storagePrefix ?? (def.group ? `/registry/${def.group}/${def.resource}/` : `/registry/${def.resource}/`);
 
 /** The storage key of one object (namespace '' for cluster-scoped kinds). */
 export const storageKey = (r: Resource, namespace: string, name: string) =>
@@ -31,10 +35,15 @@ export class Registry {
   readonly #all: Resource[] = [];
 
   constructor(defs: readonly ResourceDef[], store: Store, signal: AbortSignal, onError: (err: unknown) => void) {
+    // One cache per storage prefix, shared by every version served from it.
+    const caches = new Map<string, WatchCache>();
     for (const def of defs) {
-      const prefix = storagePrefix(def);
-      const cache = new WatchCache({ store, prefix, capacity: 10_000, signal, onError });
-      const r: Resource = { def, prefix, cache };
+      const stored = def.storedAs ? storedDef(defs, def.storedAs) : def;
+      const prefix = storagePrefix(stored);
+      let cache = caches.get(prefix);
+      if (!cache) caches.set(prefix, (cache = new WatchCache({ store, prefix, capacity: 10_000, signal, onError })));
+      const codec = def.storedAs ? conversionCodec(def.storedAs) : identityCodec;
+      const r: Resource = { def, prefix, cache, codec };
       this.#byPath.set(`${def.group}/${def.version}/${def.resource}`, r);
       this.#all.push(r);
     }
@@ -55,8 +64,20 @@ export class Registry {
     return this.#all;
   }
 
+  /** Every resource stored in its own version (one per storage prefix), in registration order. */
+  stored(): readonly Resource[] {
+    return this.#all.filter((r) => !r.def.storedAs);
+  }
+
   /** Resolves when every watch cache holds its first list. */
   async ready(): Promise<void> {
     await Promise.all(this.#all.map((r) => r.cache.ready()));
   }
+}
+
+/** The def that `storedAs` names: the version whose form is stored. */
+function storedDef(defs: readonly ResourceDef[], storedAs: { group: string; resource: string }): ResourceDef {
+  const def = defs.find((d) => d.group === storedAs.group && d.resource === storedAs.resource && !d.storedAs);
+  if (!def) throw new Error(`no stored version of ${storedAs.resource}.${storedAs.group} is registered`);
+  return def;
 }

@@ -185,8 +185,10 @@ describe('generic REST', () => {
     assert.equal((stale.body as Status).reason, 'Conflict');
     const bad = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', '{"data":', merge);
     assert.equal(bad.status, 400);
-    const unsupported = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', {}, { 'Content-Type': 'application/apply-patch+yaml' });
+    const unsupported = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', {}, { 'Content-Type': 'application/x-unknown-patch' });
     assert.equal(unsupported.status, 415);
+    const noManager = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', {}, { 'Content-Type': 'application/apply-patch+yaml' });
+    assert.equal(noManager.status, 422);
     const invalidName = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/pt', { metadata: { labels: { 'bad key!': 'v' } } }, merge);
     assert.equal(invalidName.status, 422);
     const missing = await api.request('PATCH', '/api/v1/namespaces/default/configmaps/absent', { data: {} }, merge);

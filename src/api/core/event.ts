@@ -8,8 +8,13 @@ import { getObj, getStr } from './util.js';
 const involved = (o: KubeObject, f: string): string => getStr(getObj(o, 'involvedObject'), f) ?? '';
 const top = (o: KubeObject, f: string): string => getStr(o, f) ?? '';
 
-/** Event validation as upstream's legacy ValidateEvent (core/v1 field names). */
-function validate(obj: KubeObject): FieldError[] {
+/**
+ * Upstream's legacyValidateEvent, which every Event passes whatever its API
+ * version: `reportingField` names the reporting controller as the request's
+ * version calls it (`reportingComponent` in core/v1, `reportingController`
+ * in events.k8s.io/v1); the other paths keep core's names, as upstream.
+ */
+export function legacyValidateEvent(obj: KubeObject, reportingField = 'reportingComponent'): FieldError[] {
   const errs: FieldError[] = [];
   const ns = obj.metadata.namespace ?? '';
   const ins = involved(obj, 'namespace');
@@ -21,8 +26,8 @@ function validate(obj: KubeObject): FieldError[] {
   } else {
     if (ins === '' && ns !== 'default' && ns !== 'kube-system') mismatch();
     const rc = top(obj, 'reportingComponent');
-    if (rc === '') errs.push(required('reportingComponent'));
-    for (const msg of isQualifiedName(rc)) errs.push(invalid('reportingComponent', rc, msg));
+    if (rc === '') errs.push(required(reportingField));
+    for (const msg of isQualifiedName(rc)) errs.push(invalid(reportingField, rc, msg));
     const ri = top(obj, 'reportingInstance');
     if (ri === '') errs.push(required('reportingInstance'));
     if (ri.length > 128) errs.push(invalid('reportingInstance', '', 'can have at most 128 characters'));
@@ -63,5 +68,5 @@ export const events: ResourceDef = {
     source: (o) => getStr(getObj(o, 'source'), 'component') ?? '',
     type: (o) => top(o, 'type'),
   },
-  validate,
+  validate: (obj) => legacyValidateEvent(obj),
 };

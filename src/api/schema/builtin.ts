@@ -23,6 +23,12 @@ const set: ListMerge = { strategy: 'merge' };
 const retainKeys: ListMerge = { strategy: 'retainKeys' };
 const container = { ports: byKey('containerPort', 'protocol'), env: byKey('name'), volumeMounts: byKey('mountPath'), volumeDevices: byKey('devicePath') };
 
+/** Defaults of list-map key fields, which server-side apply needs to match elements that leave them out. */
+const keyDefaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  V1ContainerPort: { protocol: 'TCP' },
+  V1ServicePort: { protocol: 'TCP' },
+};
+
 /** Merge markers by type (client-node's model names) and field. `conditions` lists keyed by `type` need no entry. */
 const listMerges: Readonly<Record<string, Readonly<Record<string, ListMerge>>>> = {
   V1ObjectMeta: { finalizers: set, ownerReferences: byKey('uid') },
@@ -108,6 +114,8 @@ export class BuiltinSchemas {
       const merge = merges[fname] ?? (fname === 'conditions' && s.type === 'array' ? byKey('type') : undefined);
       if (merge) annotate(s, merge);
       else if (s.type === 'array') s['x-kubernetes-list-type'] = 'atomic';
+      const d = keyDefaults[model]?.[fname];
+      if (d !== undefined) s.default = d;
       props[fname] = s;
     }
     return name;

@@ -2,7 +2,6 @@ import type { KubeObject } from '../../api/meta.js';
 import { notFound } from '../errors.js';
 import { toScale } from '../scale.js';
 import { toTable } from '../table.js';
-import { decode, decodeJSON } from '../watchcache.js';
 import type { Handler } from './context.js';
 import { includeOf, keyOf, targetOf } from './read.js';
 
@@ -13,13 +12,14 @@ export const get: Handler = async (ctx, call) => {
     await call.resource.cache.ready();
     const hit = call.resource.cache.get(keyOf(call));
     if (!hit) throw notFound(targetOf(call));
-    found = hit;
+    found = call.resource.codec.view(hit);
   } else {
     const kv = await ctx.store.get(keyOf(call));
     if (!kv) throw notFound(targetOf(call));
-    if (call.info.subresource === 'scale') return { code: 200, body: toScale(call.resource.def, decode(kv).object) };
-    if (!call.wantsTable) return { code: 200, body: decodeJSON(kv), raw: true };
-    found = decode(kv);
+    const { codec } = call.resource;
+    if (call.info.subresource === 'scale') return { code: 200, body: toScale(call.resource.def, codec.decode(kv).object) };
+    if (!call.wantsTable) return { code: 200, body: codec.decodeJSON(kv), raw: true };
+    found = codec.decode(kv);
   }
   if (call.wantsTable)
     return { code: 200, body: toTable(found.object.kind, [found.object], { now: ctx.now(), include: includeOf(call.query), resourceVersion: found.object.metadata.resourceVersion ?? '' }) };

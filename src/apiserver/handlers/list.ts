@@ -4,7 +4,7 @@ import { badRequest, expired } from '../errors.js';
 import { buildFilter, type ObjectFilter } from '../filter.js';
 import { apiVersionOf, listPrefix } from '../registry.js';
 import { toTable } from '../table.js';
-import { decode, decodeJSON } from '../watchcache.js';
+import { identityCodec, type Codec } from '../codec.js';
 import type { Call, Handler, HandlerContext } from './context.js';
 import { includeOf } from './read.js';
 
@@ -35,7 +35,7 @@ function decodeContinue(token: string, prefix: string): { rv: number; start: str
 }
 
 /** Read a page from the store at a fixed revision, scanning on until `limit` objects pass the filter. */
-async function storePage(ctx: HandlerContext, prefix: string, filter: ObjectFilter, limit: number, revision: number, start: string | undefined, jsonOnly: boolean): Promise<Page> {
+async function storePage(ctx: HandlerContext, codec: Codec, prefix: string, filter: ObjectFilter, limit: number, revision: number, start: string | undefined, jsonOnly: boolean): Promise<Page> {
   const items: { object?: KubeObject; json: string }[] = [];
   let startKey = start;
   let rev = revision;
@@ -45,10 +45,10 @@ async function storePage(ctx: HandlerContext, prefix: string, filter: ObjectFilt
     rev = res.revision;
     for (const kv of res.items) {
       if (jsonOnly) {
-        items.push({ json: decodeJSON(kv) });
+        items.push({ json: codec.decodeJSON(kv) });
         continue;
       }
-      const d = decode(kv);
+      const d = codec.decode(kv);
       if (!filter || filter(d.object)) items.push(d);
     }
     const last = res.items[res.items.length - 1];
@@ -75,16 +75,17 @@ async function readPage(ctx: HandlerContext, call: Call, filter: ObjectFilter): 
   if (rv === '0' && match !== 'Exact') {
     const cache = call.resource.cache;
     await cache.ready();
-    const all = cache.list(prefix);
+    const { codec } = call.resource;
+    const all = codec === identityCodec ? cache.list(prefix) : cache.list(prefix).map((e) => codec.view(e));
     const items = filter ? all.filter((e) => filter(e.object)) : all;
     return { items, revision: cache.revision, continue: '', remaining: undefined };
   }
   try {
     if (token) {
       const t = decodeContinue(token, prefix);
-      return await storePage(ctx, prefix, filter, limit, t.rv, t.start, jsonOnly);
+      return await storePage(ctx, call.resource.codec, prefix, filter, limit, t.rv, t.start, jsonOnly);
     }
-    return await storePage(ctx, prefix, filter, limit, match === 'Exact' ? Number(rv) : 0, undefined, jsonOnly);
+    return await storePage(ctx, call.resource.codec, prefix, filter, limit, match === 'Exact' ? Number(rv) : 0, undefined, jsonOnly);
   } catch (err) {
     if (isCompacted(err)) throw expired(token ? tooOldContinue : `too old resource version: ${rv}`);
     throw err;

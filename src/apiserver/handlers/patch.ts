@@ -10,6 +10,7 @@ import { checkFields, fieldValidationOf } from '../fieldvalidation.js';
 import type { Handler } from './context.js';
 import { readCurrent, targetOf } from './read.js';
 import { commitUpdate } from './update.js';
+import { serverSideApply } from './apply.js';
 import { fromScale, scaleReply, toScale } from '../scale.js';
 
 /**
@@ -35,7 +36,7 @@ function patcher(contentType: string | undefined, body: string, def: ResourceDef
     const patch = parsePatch(body);
     return (current) => applyMergePatch(current, patch);
   }
-  throw new APIError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+  throw new APIError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
 }
 
 function parsePatch(body: string): unknown {
@@ -58,6 +59,7 @@ export const patch: Handler = async (ctx, call) => {
   const mode = fieldValidationOf(call.query);
   const type = call.req.headers['content-type'];
   const body = (await readBody(call.req)).toString('utf8');
+  if (type?.startsWith('application/apply-patch') && call.info.subresource !== 'scale') return serverSideApply(ctx, call, body);
   // Duplicate keys are looked for in merge patches, whose keys are the object's.
   const json = type?.includes('merge-patch') ? body : undefined;
   try {

@@ -1,7 +1,6 @@
 import type { KubeObject } from '../../api/meta.js';
 import { notFound, type Target } from '../errors.js';
 import { storageKey } from '../registry.js';
-import { decode } from '../watchcache.js';
 import type { Call, HandlerContext } from './context.js';
 
 /** Who a call names, for Status messages. */
@@ -18,7 +17,7 @@ export const keyOf = (call: Call, name = call.info.name) => storageKey(call.reso
 export async function readCurrent(ctx: HandlerContext, call: Call): Promise<{ object: KubeObject; revision: number; json: string }> {
   const kv = await ctx.store.get(keyOf(call));
   if (!kv) throw notFound(targetOf(call));
-  return { ...decode(kv), revision: kv.modRevision };
+  return { ...call.resource.codec.decode(kv), revision: kv.modRevision };
 }
 
 /** The `includeObject` of a Table request. */

@@ -1,12 +1,12 @@
 import type { KubeObject } from '../../api/meta.js';
 import { isConflict, isNotFound } from '../../storage/errors.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { checkNamespace, checkTypeMeta, encode, hasFinalizers, prepareUpdate, validate } from '../objects.js';
+import { checkNamespace, checkTypeMeta, hasFinalizers, prepareUpdate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
 import { checkFields, fieldValidationOf, jsonText } from '../fieldvalidation.js';
 import { hooksFor, noUndo } from '../hooks.js';
+import { managerOf, trackUpdate } from '../apply/managed.js';
 import { fromScale, scaleReply } from '../scale.js';
-import { decodeJSON } from '../watchcache.js';
 import type { Call, Handler, HandlerContext, Reply } from './context.js';
 import { keyOf, readCurrent, targetOf } from './read.js';
 
@@ -17,8 +17,9 @@ import { keyOf, readCurrent, targetOf } from './read.js';
  */
 export async function writeUpdate(ctx: HandlerContext, call: Call, next: KubeObject, old: { object: KubeObject; revision: number }): Promise<Reply> {
   const key = keyOf(call);
-  const value = encode(next);
-  if (value === encode(old.object)) return { code: 200, body: old.object };
+  const { codec } = call.resource;
+  const value = codec.encode(next);
+  if (value === codec.encode(old.object)) return { code: 200, body: old.object };
   if (call.query.get('dryRun') === 'All') return { code: 200, body: { ...next, metadata: { ...next.metadata, resourceVersion: String(old.revision) } } };
   const hooks = hooksFor(ctx.hooks, call.resource.def);
   try {
@@ -31,7 +32,7 @@ export async function writeUpdate(ctx: HandlerContext, call: Call, next: KubeObj
     }
     const revision = await ctx.store.update(key, value, old.revision);
     await hooks?.afterWrite(old.object, next);
-    return { code: 200, body: decodeJSON({ key, value, createRevision: 0, modRevision: revision }), raw: true };
+    return { code: 200, body: codec.decodeJSON({ key, value, createRevision: 0, modRevision: revision }), raw: true };
   } catch (err) {
     if (isConflict(err)) throw conflict(targetOf(call));
     if (isNotFound(err)) throw notFound(targetOf(call));
@@ -44,8 +45,10 @@ export async function writeUpdate(ctx: HandlerContext, call: Call, next: KubeObj
  * validate, and write; whatever the hooks claimed is released if the write
  * does not happen.
  */
-export async function commitUpdate(ctx: HandlerContext, call: Call, next: KubeObject, old: { object: KubeObject; revision: number }): Promise<Reply> {
+export async function commitUpdate(ctx: HandlerContext, call: Call, next: KubeObject, old: { object: KubeObject; revision: number }, applied = false): Promise<Reply> {
   const { def } = call.resource;
+  // An apply has set its managed fields already; every other write records what it changed.
+  if (!applied) trackUpdate(def, old.object, next, managerOf(call.query, call.req.headers['user-agent']), call.info.subresource, ctx.now());
   const hooks = call.query.get('dryRun') === 'All' ? undefined : hooksFor(ctx.hooks, def);
   const undo = hooks ? await hooks.beforeWrite(next, old.object) : noUndo;
   try {

@@ -4,18 +4,19 @@ import { buildFilter } from '../filter.js';
 import { apiVersionOf, listPrefix } from '../registry.js';
 import { toTable } from '../table.js';
 import type { CacheEvent } from '../watchcache.js';
+import type { Encoded } from '../codec.js';
 import type { Handler } from './context.js';
 import { includeOf } from './read.js';
 
 /** A watcher whose unsent output passes this many bytes is dropped, as upstream drops unresponsive watchers. */
 const maxBuffered = 16 * 1024 * 1024;
 
-/** Encoded event lines by event and type: made once, written to every watcher that gets them. */
-const lines = new WeakMap<CacheEvent, Partial<Record<string, Buffer>>>();
+/** Encoded event lines by (served) object and type: made once, written to every watcher that gets them. */
+const lines = new WeakMap<KubeObject, Partial<Record<string, Buffer>>>();
 
-function eventLine(e: CacheEvent, type: string): Buffer {
-  let byType = lines.get(e);
-  if (!byType) lines.set(e, (byType = {}));
+function eventLine(e: Encoded, type: string): Buffer {
+  let byType = lines.get(e.object);
+  if (!byType) lines.set(e.object, (byType = {}));
   return (byType[type] ??= Buffer.from(`{"type":"${type}","object":${e.json}}\n`));
 }
 
@@ -26,7 +27,7 @@ function eventLine(e: CacheEvent, type: string): Buffer {
  * older than the cache's window.
  */
 export const watch: Handler = async (ctx, call) => {
-  const { def, cache } = call.resource;
+  const { def, cache, codec } = call.resource;
   const q = call.query;
   const filter = buildFilter(def, q);
   const rvText = q.get('resourceVersion') ?? '';
@@ -42,9 +43,9 @@ export const watch: Handler = async (ctx, call) => {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let headersSent = false;
-  const render = (type: string, obj: KubeObject, json: string, e?: CacheEvent): string | Buffer => {
-    if (!call.wantsTable) return e ? eventLine(e, type) : `{"type":"${type}","object":${json}}\n`;
-    const table = toTable(def.kind, [obj], { now: ctx.now(), include: includeOf(q), noHeaders: headersSent });
+  const render = (type: string, e: Encoded): string | Buffer => {
+    if (!call.wantsTable) return eventLine(e, type);
+    const table = toTable(def.kind, [e.object], { now: ctx.now(), include: includeOf(q), noHeaders: headersSent });
     headersSent = true;
     return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
   };
@@ -71,12 +72,14 @@ export const watch: Handler = async (ctx, call) => {
     o !== undefined && key.startsWith(prefix) && (!name || o.metadata.name === name) && (!filter || filter(o));
   const onEvent = (e: CacheEvent) => {
     lastRevision = e.revision;
-    const now = matches(e.object, e.key);
-    const before = e.type === 'MODIFIED' && matches(e.prev, e.key);
+    const served = codec.view(e);
+    const prev = e.type === 'MODIFIED' && e.prev ? codec.view({ object: e.prev, json: '' }).object : undefined;
+    const now = matches(served.object, e.key);
+    const before = matches(prev, e.key);
     if (e.type === 'DELETED') {
-      if (now) send(render('DELETED', e.object, e.json, e));
-    } else if (now) send(render(before ? 'MODIFIED' : 'ADDED', e.object, e.json, e));
-    else if (before) send(render('DELETED', e.object, e.json, e));
+      if (now) send(render('DELETED', served));
+    } else if (now) send(render(before ? 'MODIFIED' : 'ADDED', served));
+    else if (before) send(render('DELETED', served));
   };
   const bookmark = (annotations?: Record<string, string>) => {
     const meta: Record<string, unknown> = { resourceVersion: String(Math.max(lastRevision, cache.revision)) };
@@ -89,7 +92,10 @@ export const watch: Handler = async (ctx, call) => {
   let from = rvText === '' || rvText === '0' ? cache.revision : Number(rvText);
   if (initial) {
     from = cache.revision;
-    for (const e of cache.list(prefix)) if (matches(e.object, e.key)) send(render('ADDED', e.object, e.json));
+    for (const entry of cache.list(prefix)) {
+      const e = codec.view(entry);
+      if (matches(e.object, entry.key)) send(render('ADDED', e));
+    }
     lastRevision = from;
     if (sendInitial && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
   }

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../api/meta.js';
 import { age, ageCol, arr, col, count, formatLabels, get, nameCol, str, type Printer } from './helpers.js';
 import { podCells, podWideCells } from './pod.js';
+import { eventToCore } from '../../api/events/index.js';
 
 function servicePorts(svc: KubeObject): string {
   const ports = arr(get(svc, 'spec', 'ports')).map((p) => {
@@ -66,13 +67,6 @@ function serviceExternalIP(s: KubeObject): string {
   }
 }
 
-/** An event's source: component (or reporting controller), then `, host` (or reporting instance) when set. */
-function eventSource(e: KubeObject): string {
-  const component = str(get(e, 'source', 'component'), str(e.reportingController, ''));
-  const host = str(get(e, 'source', 'host'), str(e.reportingInstance, ''));
-  return host ? `${component}, ${host}` : component;
-}
-
 /** Printers of the core/v1 kinds, by kind. */
 export const corePrinters: Record<string, Printer> = {
   Pod: {
@@ -109,15 +103,25 @@ export const corePrinters: Record<string, Printer> = {
   },
   Event: {
     columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 1), col('Source', 1), col('Message'), col('First Seen', 1), col('Count', 1), { ...nameCol, priority: 1 }],
-    row: (e, now) => {
-      const first = age(str(e.firstTimestamp, str(e.eventTime, '')) || undefined, now);
+    // Upstream prints both Event versions from the core form (its printEvent).
+    row: (ev, now) => {
+      const e = ev.apiVersion === 'events.k8s.io/v1' ? eventToCore(ev) : ev;
+      const since = (t: unknown) => (typeof t === 'string' && t ? age(t, now) : '<unknown>');
+      const first = e.firstTimestamp ? since(e.firstTimestamp) : since(e.eventTime);
+      let last = e.lastTimestamp ? since(e.lastTimestamp) : first;
+      let n = typeof e.count === 'number' ? e.count : 0;
       const series = get(e, 'series');
-      const last = series ? age(str(get(series, 'lastObservedTime'), '') || undefined, now) : typeof e.lastTimestamp === 'string' && e.lastTimestamp ? age(e.lastTimestamp, now) : first;
-      const count = series ? Number(get(series, 'count') ?? 0) : Number(e.count ?? 0) || 1;
+      if (series && typeof series === 'object') {
+        last = since(get(series, 'lastObservedTime'));
+        n = Number(get(series, 'count') ?? 0);
+      } else if (n === 0) n = 1;
       const io = e.involvedObject;
       const kind = str(get(io, 'kind'), '').toLowerCase();
       const name = str(get(io, 'name'), '');
-      return [last, str(e.type, ''), str(e.reason, ''), name ? `${kind}/${name}` : kind, str(get(io, 'fieldPath'), ''), eventSource(e), str(e.message, '').trim(), first, count, e.metadata.name ?? ''];
+      const component = str(get(e, 'source', 'component'), str(e.reportingComponent, ''));
+      const host = str(get(e, 'source', 'host'), str(e.reportingInstance, ''));
+      const message = str(e.message, '').trim();
+      return [last, str(e.type, ''), str(e.reason, ''), name ? `${kind}/${name}` : kind, str(get(io, 'fieldPath'), ''), host ? `${component}, ${host}` : component, message, first, n, e.metadata.name ?? ''];
     },
   },
   ServiceAccount: {

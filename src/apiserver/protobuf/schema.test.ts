@@ -30,6 +30,7 @@ test('no message is defined in two table files', async () => {
     import('./schema-apps.js').then((m) => m.appsTables),
     import('./schema-batch.js').then((m) => m.batchTables),
     import('./schema-auth.js').then((m) => m.authTables),
+    import('./schema-autoscaling.js').then((m) => m.autoscalingTables),
   ]);
   const seen = new Set<string>();
   for (const name of groups.flatMap((g) => Object.keys(g))) {

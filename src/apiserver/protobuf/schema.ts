@@ -1,5 +1,6 @@
 import { appsTables } from './schema-apps.js';
 import { authTables } from './schema-auth.js';
+import { autoscalingTables } from './schema-autoscaling.js';
 import { batchTables } from './schema-batch.js';
 import { containerTables } from './schema-container.js';
 import { coreTables } from './schema-core.js';
@@ -52,6 +53,7 @@ export const messages: Readonly<Record<string, MessageTable>> = {
   ...appsTables,
   ...batchTables,
   ...authTables,
+  ...autoscalingTables,
 };
 
 /** The top-level message for each `apiVersion/kind` a protobuf body may carry. */
@@ -75,6 +77,8 @@ export const kinds: Readonly<Record<string, string>> = {
   'batch/v1/Job': 'Job',
   'batch/v1/CronJob': 'CronJob',
   'autoscaling/v1/Scale': 'Scale',
+  'autoscaling/v1/HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV1',
+  'autoscaling/v2/HorizontalPodAutoscaler': 'HorizontalPodAutoscaler',
   'policy/v1/Eviction': 'Eviction',
   'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
   'coordination.k8s.io/v1/Lease': 'Lease',
