@@ -63,7 +63,7 @@ void test('node: roles sorted (and kubernetes.io/role), empty version stays empt
 void test('event: last seen falls back to first, count defaults to 1, source with host, message trimmed', () => {
   const e = obj('Event', { involvedObject: { kind: 'Pod', name: 'web' }, type: 'Normal', reason: 'Pulled', message: ' done \n', firstTimestamp: '2026-01-01T00:08:00Z', source: { component: 'kubelet', host: 'n1' } });
   assert.deepEqual(row(e), ['2m', 'Normal', 'Pulled', 'pod/web', '', 'kubelet, n1', 'done', '2m', 1, 'x']);
-  const series = obj('Event', { involvedObject: { kind: 'Node' }, eventTime: '2026-01-01T00:01:00.000000Z', series: { count: 4, lastObservedTime: '2026-01-01T00:09:00.000000Z' }, reportingController: 'c' });
+  const series = obj('Event', { involvedObject: { kind: 'Node' }, eventTime: '2026-01-01T00:01:00.000000Z', series: { count: 4, lastObservedTime: '2026-01-01T00:09:00.000000Z' }, reportingComponent: 'c' });
   assert.deepEqual(row(series)?.slice(0, 6), ['60s', '', '', 'node', '', 'c']);
   assert.equal(row(series)?.[8], 4);
 });
