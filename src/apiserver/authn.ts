@@ -42,8 +42,7 @@ export function newAuthenticator(options: AuthenticatorOptions): Authenticator {
   const ca = new X509Certificate(options.caCert);
   // A connection's certificate never changes, so verify it once per socket.
   const bySocket = new WeakMap<TLSSocket, User | null>();
-  const tokens = new Map<string, User>();
-  for (const [token, user] of options.tokens) tokens.set(token, withAuthenticatedGroup(user));
+  const fromToken = newTokenAuthenticator(options.tokens);
 
   const fromCertificate = (socket: TLSSocket): User | undefined => {
     let user = bySocket.get(socket);
@@ -60,8 +59,15 @@ export function newAuthenticator(options: AuthenticatorOptions): Authenticator {
       if (user !== undefined) return user;
     }
     const token = bearerToken(req.headers.authorization);
-    return token === undefined ? undefined : tokens.get(token);
+    return token === undefined ? undefined : fromToken(token);
   };
+}
+
+/** The user a bearer token stands for (in `system:authenticated`), or undefined; also answers TokenReviews. */
+export function newTokenAuthenticator(tokens: ReadonlyMap<string, User>): (token: string) => User | undefined {
+  const users = new Map<string, User>();
+  for (const [token, user] of tokens) users.set(token, withAuthenticatedGroup(user));
+  return (token) => users.get(token);
 }
 
 /** The token of an `Authorization: Bearer TOKEN` header (scheme case-insensitive, as upstream). */

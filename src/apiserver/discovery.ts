@@ -1,5 +1,6 @@
 import type { ResourceDef } from '../api/resource.js';
 import type { Registry } from './registry.js';
+import { reviewResources } from './reviews.js';
 
 /** The Kubernetes version skiff serves the API of. */
 export const kubernetesVersion = { major: '1', minor: '33', gitVersion: 'v1.33.0+skiff' };
@@ -19,18 +20,59 @@ export function versionInfo(): Record<string, string> {
 
 const verbs = (def: ResourceDef) => ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'].filter((v) => def.kind !== 'Namespace' || v !== 'deletecollection');
 
+/** One subresource as discovery lists it. */
+interface ServedSubresource {
+  readonly name: string;
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+/** One served resource as discovery lists it: a stored kind or a review. */
+interface Served {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+  readonly singular: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  readonly verbs: readonly string[];
+  readonly subresources: readonly ServedSubresource[];
+}
+
+function fromDef(d: ResourceDef): Served {
+  const subresources: ServedSubresource[] = [];
+  if (d.hasStatus) subresources.push({ name: 'status', group: d.group, version: d.version, kind: d.kind });
+  if (d.scale) subresources.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  return { ...d, verbs: verbs(d), subresources };
+}
+
+/** Every resource discovery lists: the registry's kinds, then the create-only reviews. */
+function served(registry: Registry): Served[] {
+  return [...registry.all().map((r) => fromDef(r.def)), ...reviewResources.map((r) => ({ ...r, shortNames: [], categories: [], verbs: ['create'], subresources: [] }))];
+}
+
+/** The versions of a named group, preferred first (`/apis/G`). */
+export function groupVersions(registry: Registry, group: string): string[] {
+  return [...new Set(served(registry).filter((r) => r.group === group).map((r) => r.version))];
+}
+
 /** `/api/v1` or `/apis/G/V`: an APIResourceList with each resource and its subresources. */
 export function resourceList(registry: Registry, group: string, version: string): Record<string, unknown> | undefined {
-  const defs = registry.all().map((r) => r.def).filter((d) => d.group === group && d.version === version);
+  const defs = served(registry).filter((d) => d.group === group && d.version === version);
   if (defs.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
   for (const d of defs) {
-    const entry: Record<string, unknown> = { name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: verbs(d) };
+    const entry: Record<string, unknown> = { name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: d.verbs };
     if (d.shortNames.length) entry.shortNames = d.shortNames;
     if (d.categories.length) entry.categories = d.categories;
     resources.push(entry);
-    if (d.hasStatus) resources.push({ name: `${d.resource}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
-    if (d.scale) resources.push({ name: `${d.resource}/scale`, singularName: '', namespaced: d.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+    for (const sub of d.subresources) {
+      const other = sub.group !== d.group || sub.version !== d.version ? { group: sub.group, version: sub.version } : {};
+      resources.push({ name: `${d.resource}/${sub.name}`, singularName: '', namespaced: d.namespaced, ...other, kind: sub.kind, verbs: ['get', 'patch', 'update'] });
+    }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
 }
@@ -43,7 +85,7 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
 /** `/apis`: every named group with its versions, preferred first. */
 export function apiGroupList(registry: Registry): Record<string, unknown> {
   const groups = new Map<string, string[]>();
-  for (const { def } of registry.all()) {
+  for (const def of served(registry)) {
     if (!def.group) continue;
     const vs = groups.get(def.group) ?? [];
     if (!vs.includes(def.version)) vs.push(def.version);
@@ -73,17 +115,14 @@ export function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' 
   return undefined;
 }
 
-function resourceDiscovery(d: ResourceDef): Record<string, unknown> {
-  const subresources: Record<string, unknown>[] = [];
-  const rw = ['get', 'patch', 'update'];
-  if (d.hasStatus) subresources.push({ subresource: 'status', responseKind: { group: d.group, version: d.version, kind: d.kind }, verbs: rw });
-  if (d.scale) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: rw });
+function resourceDiscovery(d: Served): Record<string, unknown> {
+  const subresources = d.subresources.map((s) => ({ subresource: s.name, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: ['get', 'patch', 'update'] }));
   return {
     resource: d.resource,
     responseKind: { group: d.group, version: d.version, kind: d.kind },
     scope: d.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: d.singular,
-    verbs: verbs(d),
+    verbs: d.verbs,
     ...(d.shortNames.length ? { shortNames: d.shortNames } : {}),
     ...(d.categories.length ? { categories: d.categories } : {}),
     ...(subresources.length ? { subresources } : {}),
@@ -97,7 +136,7 @@ function resourceDiscovery(d: ResourceDef): Record<string, unknown> {
  */
 export function aggregatedDiscovery(registry: Registry, core: boolean, version: 'v2' | 'v2beta1'): Record<string, unknown> {
   const groups = new Map<string, Map<string, Record<string, unknown>[]>>();
-  for (const { def } of registry.all()) {
+  for (const def of served(registry)) {
     if ((def.group === '') !== core) continue;
     const versions = groups.get(def.group) ?? new Map<string, Record<string, unknown>[]>();
     versions.set(def.version, [...(versions.get(def.version) ?? []), resourceDiscovery(def)]);

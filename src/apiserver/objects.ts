@@ -20,7 +20,7 @@ export function encode(obj: KubeObject): string {
 }
 
 /** Fill in or check apiVersion/kind against the endpoint the object was sent to. */
-export function checkTypeMeta(def: ResourceDef, obj: KubeObject): void {
+export function checkTypeMeta(def: Pick<ResourceDef, 'group' | 'version' | 'kind'>, obj: KubeObject): void {
   const apiVersion = apiVersionOf(def);
   // Decoded bodies may lack type meta although the type says otherwise.
   const given = obj as { kind?: unknown; apiVersion?: unknown };

@@ -32,7 +32,7 @@ export const listPrefix = (r: Resource, namespace: string) =>
   r.def.namespaced && namespace ? `${r.prefix}${namespace}/` : r.prefix;
 
 /** `apiVersion` of a definition: `v1` or `apps/v1`. */
-export const apiVersionOf = (def: ResourceDef) => (def.group ? `${def.group}/${def.version}` : def.version);
+export const apiVersionOf = (def: Pick<ResourceDef, 'group' | 'version'>) => (def.group ? `${def.group}/${def.version}` : def.version);
 
 /** Every served resource, found by group, version and plural name. */
 export class Registry {

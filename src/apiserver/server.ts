@@ -5,8 +5,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { allResources } from '../api/index.js';
-import { newAuthenticator, type User } from './authn.js';
-import { aggregatedDiscovery, aggregatedVersion, apiGroup, apiGroupList, apiVersions, resourceList, versionInfo } from './discovery.js';
+import { newAuthenticator, newTokenAuthenticator, type User } from './authn.js';
+import { aggregatedDiscovery, aggregatedVersion, apiGroup, apiGroupList, apiVersions, groupVersions, resourceList, versionInfo } from './discovery.js';
 import { startCompactor } from './compactor.js';
 import { APIError, toStatus } from './errors.js';
 import type { Call, Handler, HandlerContext, Reply } from './handlers/context.js';
@@ -24,7 +24,8 @@ import type { APIServerOptions } from './options.js';
 import { openAPIv2Protobuf, openAPIv3, openAPIv3Root } from './openapi.js';
 import { loadOrCreatePKI } from './pki.js';
 import { Registry } from './registry.js';
-import { parseRequestInfo, type RequestInfo } from './request.js';
+import { asObject, decodeBody, parseRequestInfo, readBody, type RequestInfo } from './request.js';
+import { findReview, serveReview } from './reviews.js';
 import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
 import { ServiceAllocator } from './serviceips.js';
@@ -78,10 +79,9 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const ips = [services.firstIP];
   if (options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::') ips.push(options.bindAddress);
   const pki = await loadOrCreatePKI(join(options.dataDir, 'tls'), { ips, dnsNames: [host] });
-  const authenticate = newAuthenticator({
-    caCert: pki.caCert,
-    tokens: new Map<string, User>([[options.token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] }]]),
-  });
+  const tokens = new Map<string, User>([[options.token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] }]]);
+  const authenticate = newAuthenticator({ caCert: pki.caCert, tokens });
+  const tokenUser = newTokenAuthenticator(tokens);
   const log = options.log ?? ((msg: string, fields?: Record<string, unknown>) => console.error(msg, fields ?? ''));
   const registry = new Registry(allResources, options.store, abort.signal, (err) => log('watch cache error', { err: String(err) }));
   // Serves the custom resources of established CRDs; ready once those present at start are served.
@@ -130,6 +130,13 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
     if (!info) {
       discovery(path, res, req.headers.accept);
+      return;
+    }
+    const review = findReview(info.group, info.version, info.resource);
+    if (review) {
+      // Decoded only for a create: any other verb is refused before the body matters.
+      const body = info.verb === 'create' ? asObject(decodeBody(await readBody(req), req.headers['content-type'])) : { apiVersion: '', kind: '', metadata: {} };
+      send(res, { code: 201, body: serveReview(review, info, body, { user, namespace: info.namespace, now: now(), tokenUser }) });
       return;
     }
     const resource = registry.find(info.group, info.version, info.resource);
@@ -190,7 +197,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     else if (parts[0] === 'api' && parts.length === 2) body = resourceList(registry, '', parts[1] ?? '');
     else if (parts[0] === 'apis' && parts.length === 3) body = resourceList(registry, parts[1] ?? '', parts[2] ?? '');
     else if (parts[0] === 'apis' && parts.length === 2) {
-      const versions = [...new Set(registry.all().filter((r) => r.def.group === parts[1]).map((r) => r.def.version))];
+      const versions = groupVersions(registry, parts[1] ?? '');
       if (versions.length) body = apiGroup(parts[1] ?? '', versions);
     }
     if (body === undefined) throw new APIError('NotFound', 'the server could not find the requested resource');

@@ -112,7 +112,7 @@ describe('core/v1 storage, quota and template kinds through real kubectl', () =>
     has(/^persistentvolumeclaim\/data Pending <unset> \d+s$/);
     has(/^NAME CREATED AT$/);
     has(/^limitrange\/defaults \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    has(/^NAME AGE REQUEST LIMIT$/);
+    has(/^NAME REQUEST LIMIT AGE$/);
     has(/^resourcequota\/compute \d+s$/);
     has(/^NAME CONTAINERS IMAGES POD LABELS$/);
     has(/^podtemplate\/web nginx nginx:1\.27 app=web$/);

@@ -32,19 +32,20 @@ export interface KubectlResult {
   readonly stderr: string;
 }
 
-/** Run kubectl against `kubeconfig` and wait for it to exit (60 s at most). */
-export function kubectl(kubeconfig: string, args: readonly string[], options: { input?: string; bin?: string } = {}): KubectlResult {
+/** Run kubectl against `kubeconfig` and wait for it to exit (60 s at most); `env` adds to the environment. */
+export function kubectl(kubeconfig: string, args: readonly string[], options: { input?: string; bin?: string; env?: Record<string, string> } = {}): KubectlResult {
   const r = spawnSync(options.bin ?? kubectlPath(), ['--kubeconfig', kubeconfig, ...args], {
     input: options.input ?? '',
     encoding: 'utf8',
     timeout: 60_000,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Run kubectl and throw with its stderr unless it exits 0; returns stdout. */
-export function kubectlOK(kubeconfig: string, args: readonly string[], options: { input?: string; bin?: string } = {}): string {
+export function kubectlOK(kubeconfig: string, args: readonly string[], options: { input?: string; bin?: string; env?: Record<string, string> } = {}): string {
   const r = kubectl(kubeconfig, args, options);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r.stdout;

@@ -7,14 +7,19 @@ import { ensureObj, getList, getObj, getStr, jsonEqual, type Obj } from '../core
 import { isValidPathSegmentName } from '../networking/index.js';
 import { RBAC_GROUP } from './role.js';
 
-/** Binding defaults: roleRef.apiGroup and the apiGroup of User and Group subjects are the RBAC group. */
+/**
+ * Binding defaults: roleRef.apiGroup and the apiGroup of User and Group
+ * subjects are the RBAC group. A ServiceAccount's is the core group, '',
+ * which upstream's JSON omits: storing `apiGroup: ""` would make every
+ * `kubectl apply` of the binding a change (subjects is an atomic list).
+ */
 function defaults(obj: KubeObject): void {
   const ref = ensureObj(obj, 'roleRef');
   if (!getStr(ref, 'apiGroup')) ref.apiGroup = RBAC_GROUP;
   for (const s of getList(obj, 'subjects')) {
+    if (s.kind === 'ServiceAccount' && s.apiGroup === '') delete s.apiGroup;
     if (getStr(s, 'apiGroup')) continue;
-    if (s.kind === 'ServiceAccount') s.apiGroup = '';
-    else if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC_GROUP;
+    if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC_GROUP;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../api/meta.js';
 import { selectorSpec } from '../../api/apps/index.js';
 import { fromLabelSelector } from '../../api/labels.js';
-import { age, ageCol, arr, col, get, nameCol, str, type Cell, type Printer } from './helpers.js';
+import { age, ageCol, arr, col, formatLabels, get, nameCol, str, type Cell, type Printer } from './helpers.js';
 
 /** metav1.LabelSelector as upstream prints it (`app=x,tier in (a,b)`): `none` when empty, `bad` when invalid. */
 function labelSelector(v: unknown, none: string, bad: string): string {
@@ -11,13 +11,6 @@ function labelSelector(v: unknown, none: string, bad: string): string {
   } catch {
     return bad;
   }
-}
-
-/** labels.FormatLabels: `k=v` sorted by key, or `<none>`. */
-function formatLabels(v: unknown): string {
-  const entries = v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>) : [];
-  const parts = entries.map(([k, x]) => `${k}=${String(x)}`).sort();
-  return parts.length ? parts.join(',') : '<none>';
 }
 
 /** The Containers and Images cells of a pod template (layoutContainerCells). */

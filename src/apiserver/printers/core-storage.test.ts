@@ -22,7 +22,7 @@ void test('pv and pvc rows: abbreviated modes, claim, unset classes', () => {
 
 void test('quota, limit range and pod template rows', () => {
   const q: KubeObject = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta, status: { hard: { pods: '10', 'limits.cpu': '2', 'requests.cpu': '1' }, used: { pods: '3' } } };
-  assert.deepEqual(row(q), ['x', '60s', 'pods: 3/10, requests.cpu: 0/1', 'limits.cpu: 0/2']);
+  assert.deepEqual(row(q), ['x', 'pods: 3/10, requests.cpu: 0/1', 'limits.cpu: 0/2', '60s']);
   assert.deepEqual(row({ apiVersion: 'v1', kind: 'LimitRange', metadata: meta }), ['x', '2025-01-01T00:00:00Z']);
   const t: KubeObject = { apiVersion: 'v1', kind: 'PodTemplate', metadata: meta, template: { metadata: { labels: { b: '2', a: '1' } }, spec: { containers: [{ name: 'c1', image: 'i1' }, { name: 'c2', image: 'i2' }] } } };
   assert.deepEqual(row(t), ['x', 'c1,c2', 'i1,i2', 'a=1,b=2']);

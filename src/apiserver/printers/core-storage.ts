@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../api/meta.js';
-import { age, ageCol, arr, col, get, nameCol, str, type Printer } from './helpers.js';
+import { age, ageCol, arr, col, formatLabels, get, nameCol, str, type Printer } from './helpers.js';
 
 const MODE_ABBREV: readonly (readonly [string, string])[] = [
   ['ReadWriteOnce', 'RWO'],
@@ -35,11 +35,6 @@ function quotaColumns(q: KubeObject): [string, string] {
   return [request.join(', '), limit.join(', ')];
 }
 
-const labels = (v: unknown) => {
-  const entries = v && typeof v === 'object' ? Object.entries(v as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1)) : [];
-  return entries.length ? entries.map(([k, x]) => `${k}=${x}`).join(',') : '<none>';
-};
-
 /** Printers of the core/v1 storage, quota and template kinds, by kind. */
 export const coreStoragePrinters: Record<string, Printer> = {
   PersistentVolume: {
@@ -66,14 +61,14 @@ export const coreStoragePrinters: Record<string, Printer> = {
     row: (l) => [l.metadata.name ?? '', l.metadata.creationTimestamp ?? ''],
   },
   ResourceQuota: {
-    columns: [nameCol, ageCol, col('Request'), col('Limit')],
-    row: (q, now) => [q.metadata.name ?? '', age(q.metadata.creationTimestamp, now), ...quotaColumns(q)],
+    columns: [nameCol, col('Request'), col('Limit'), ageCol],
+    row: (q, now) => [q.metadata.name ?? '', ...quotaColumns(q), age(q.metadata.creationTimestamp, now)],
   },
   PodTemplate: {
     columns: [nameCol, col('Containers'), col('Images'), col('Pod Labels')],
     row: (t) => {
       const containers = arr(get(t, 'template', 'spec', 'containers'));
-      return [t.metadata.name ?? '', containers.map((c) => str(get(c, 'name'), '')).join(','), containers.map((c) => str(get(c, 'image'), '')).join(','), labels(get(t, 'template', 'metadata', 'labels'))];
+      return [t.metadata.name ?? '', containers.map((c) => str(get(c, 'name'), '')).join(','), containers.map((c) => str(get(c, 'image'), '')).join(','), formatLabels(get(t, 'template', 'metadata', 'labels'))];
     },
   },
 };

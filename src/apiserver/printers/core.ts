@@ -1,18 +1,7 @@
 import type { KubeObject } from '../../api/meta.js';
+import { age, ageCol, arr, col, count, formatLabels, get, nameCol, str, type Printer } from './helpers.js';
+import { podCells, podWideCells } from './pod.js';
 import { eventToCore } from '../../api/events/index.js';
-import { age, ageCol, arr, col, count, get, nameCol, str, type Printer } from './helpers.js';
-
-function podStatus(pod: KubeObject): string {
-  let reason = str(get(pod, 'status', 'reason'), str(get(pod, 'status', 'phase'), 'Pending'));
-  for (const c of arr(get(pod, 'status', 'containerStatuses'))) {
-    const waiting = str(get(c, 'state', 'waiting', 'reason'), '');
-    const terminated = str(get(c, 'state', 'terminated', 'reason'), '');
-    if (waiting) reason = waiting;
-    else if (terminated) reason = terminated;
-  }
-  if (pod.metadata.deletionTimestamp) reason = 'Terminating';
-  return reason;
-}
 
 function servicePorts(svc: KubeObject): string {
   const ports = arr(get(svc, 'spec', 'ports')).map((p) => {
@@ -24,16 +13,23 @@ function servicePorts(svc: KubeObject): string {
   return ports.length ? ports.join(',') : '<none>';
 }
 
+/** formatEndpoints: `ip:port` for each port of each subset, then each address; the first three, `+ N more...` past them. */
 function endpointsList(ep: KubeObject): string {
+  const subsets = arr(get(ep, 'subsets'));
+  if (subsets.length === 0) return '<none>';
   const out: string[] = [];
-  for (const s of arr(get(ep, 'subsets')))
-    for (const a of arr(get(s, 'addresses'))) {
-      const ports = arr(get(s, 'ports'));
-      if (ports.length === 0) out.push(str(get(a, 'ip')));
-      for (const p of ports) out.push(`${str(get(a, 'ip'))}:${String(get(p, 'port'))}`);
+  let count = 0;
+  for (const s of subsets) {
+    const addresses = arr(get(s, 'addresses')).map((a) => str(get(a, 'ip'), ''));
+    const ports = arr(get(s, 'ports'));
+    // Headless services may have no ports: the addresses alone.
+    const perPort = ports.length ? ports.map((p) => addresses.map((ip) => `${ip.includes(':') ? `[${ip}]` : ip}:${String(get(p, 'port'))}`)) : [addresses];
+    for (const list of perPort) {
+      count += list.length;
+      out.push(...list);
     }
-  if (out.length === 0) return '<none>';
-  return out.length > 3 ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...` : out.join(',');
+  }
+  return count > 3 ? `${out.slice(0, 3).join(',')} + ${count - 3} more...` : out.join(',');
 }
 
 function nodeStatus(node: KubeObject): string {
@@ -42,45 +38,56 @@ function nodeStatus(node: KubeObject): string {
   return get(node, 'spec', 'unschedulable') === true ? `${s},SchedulingDisabled` : s;
 }
 
-const selector = (v: unknown) => {
-  const entries = v && typeof v === 'object' ? Object.entries(v as Record<string, string>) : [];
-  return entries.length ? entries.map(([k, x]) => `${k}=${x}`).join(',') : '<none>';
-};
+/** findNodeRoles: `node-role.kubernetes.io/ROLE` labels and the `kubernetes.io/role` label, sorted and unique. */
+function nodeRoles(node: KubeObject): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(node.metadata.labels ?? {})) {
+    if (k.startsWith('node-role.kubernetes.io/') && k.length > 24) roles.add(k.slice(24));
+    else if (k === 'kubernetes.io/role' && v !== '') roles.add(v);
+  }
+  return [...roles].sort().join(',') || '<none>';
+}
+
+/** getServiceExternalIP: external IPs, or the load balancer's (`<pending>` until it has one), or the external name. */
+function serviceExternalIP(s: KubeObject): string {
+  const ext = arr(get(s, 'spec', 'externalIPs')).map(String);
+  switch (str(get(s, 'spec', 'type'), 'ClusterIP')) {
+    case 'ClusterIP':
+    case 'NodePort':
+      return ext.length ? ext.join(',') : '<none>';
+    case 'LoadBalancer': {
+      const lb = [...new Set(arr(get(s, 'status', 'loadBalancer', 'ingress')).map((i) => str(get(i, 'ip'), str(get(i, 'hostname'), ''))).filter((a) => a !== ''))].sort();
+      if (ext.length) return [...lb, ...ext].join(',');
+      return lb.length ? lb.join(',') : '<pending>';
+    }
+    case 'ExternalName':
+      return str(get(s, 'spec', 'externalName'), '');
+    default:
+      return '<unknown>';
+  }
+}
 
 /** Printers of the core/v1 kinds, by kind. */
 export const corePrinters: Record<string, Printer> = {
   Pod: {
-    columns: [nameCol, col('Ready'), col('Status'), col('Restarts', 0, 'string'), ageCol, col('IP', 1), col('Node', 1), col('Nominated Node', 1), col('Readiness Gates', 1)],
-    row: (p, now) => {
-      const statuses = arr(get(p, 'status', 'containerStatuses'));
-      const total = arr(get(p, 'spec', 'containers')).length;
-      const ready = statuses.filter((c) => get(c, 'ready') === true).length;
-      const restarts = statuses.reduce((n, c) => n + Number(get(c, 'restartCount') ?? 0), 0);
-      const gates = arr(get(p, 'spec', 'readinessGates'));
-      return [p.metadata.name ?? '', `${ready}/${total}`, podStatus(p), restarts, age(p.metadata.creationTimestamp, now), str(get(p, 'status', 'podIP')), str(get(p, 'spec', 'nodeName')), str(get(p, 'status', 'nominatedNodeName')), gates.length ? `0/${gates.length}` : '<none>'];
-    },
+    columns: [nameCol, col('Ready'), col('Status'), col('Restarts'), ageCol, col('IP', 1), col('Node', 1), col('Nominated Node', 1), col('Readiness Gates', 1)],
+    row: (p, now) => [p.metadata.name ?? '', ...podCells(p, now), age(p.metadata.creationTimestamp, now), ...podWideCells(p)],
   },
   Namespace: {
     columns: [nameCol, col('Status'), ageCol],
-    row: (n, now) => [n.metadata.name ?? '', str(get(n, 'status', 'phase'), 'Active'), age(n.metadata.creationTimestamp, now)],
+    row: (n, now) => [n.metadata.name ?? '', str(get(n, 'status', 'phase'), ''), age(n.metadata.creationTimestamp, now)],
   },
   ConfigMap: {
-    columns: [nameCol, col('Data', 0, 'integer'), ageCol],
+    columns: [nameCol, col('Data'), ageCol],
     row: (c, now) => [c.metadata.name ?? '', count(c.data) + count(c.binaryData), age(c.metadata.creationTimestamp, now)],
   },
   Secret: {
-    columns: [nameCol, col('Type'), col('Data', 0, 'integer'), ageCol],
-    row: (s, now) => [s.metadata.name ?? '', str(s.type, 'Opaque'), count(s.data), age(s.metadata.creationTimestamp, now)],
+    columns: [nameCol, col('Type'), col('Data'), ageCol],
+    row: (s, now) => [s.metadata.name ?? '', str(s.type, ''), count(s.data), age(s.metadata.creationTimestamp, now)],
   },
   Service: {
     columns: [nameCol, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), ageCol, col('Selector', 1)],
-    row: (s, now) => {
-      const type = str(get(s, 'spec', 'type'), 'ClusterIP');
-      const lb = arr(get(s, 'status', 'loadBalancer', 'ingress')).map((i) => str(get(i, 'ip'), str(get(i, 'hostname'), '')));
-      const ext = arr(get(s, 'spec', 'externalIPs')).map(String);
-      const external = type === 'ExternalName' ? str(get(s, 'spec', 'externalName')) : [...lb, ...ext].join(',') || (type === 'LoadBalancer' ? '<pending>' : '<none>');
-      return [s.metadata.name ?? '', type, str(get(s, 'spec', 'clusterIP')), external, servicePorts(s), age(s.metadata.creationTimestamp, now), selector(get(s, 'spec', 'selector'))];
-    },
+    row: (s, now) => [s.metadata.name ?? '', str(get(s, 'spec', 'type'), ''), str(arr(get(s, 'spec', 'clusterIPs'))[0], str(get(s, 'spec', 'clusterIP'))), serviceExternalIP(s), servicePorts(s), age(s.metadata.creationTimestamp, now), formatLabels(get(s, 'spec', 'selector'))],
   },
   Endpoints: {
     columns: [nameCol, col('Endpoints'), ageCol],
@@ -89,10 +96,9 @@ export const corePrinters: Record<string, Printer> = {
   Node: {
     columns: [nameCol, col('Status'), col('Roles'), ageCol, col('Version'), col('Internal-IP', 1), col('External-IP', 1), col('OS-Image', 1), col('Kernel-Version', 1), col('Container-Runtime', 1)],
     row: (n, now) => {
-      const roles = Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice(24));
       const addr = (t: string) => str(get(arr(get(n, 'status', 'addresses')).find((a) => get(a, 'type') === t), 'address'));
       const info = (k: string) => str(get(n, 'status', 'nodeInfo', k), '<unknown>');
-      return [n.metadata.name ?? '', nodeStatus(n), roles.join(',') || '<none>', age(n.metadata.creationTimestamp, now), info('kubeletVersion'), addr('InternalIP'), addr('ExternalIP'), info('osImage'), info('kernelVersion'), info('containerRuntimeVersion')];
+      return [n.metadata.name ?? '', nodeStatus(n), nodeRoles(n), age(n.metadata.creationTimestamp, now), str(get(n, 'status', 'nodeInfo', 'kubeletVersion'), ''), addr('InternalIP'), addr('ExternalIP'), info('osImage'), info('kernelVersion'), info('containerRuntimeVersion')];
     },
   },
   Event: {
@@ -119,14 +125,14 @@ export const corePrinters: Record<string, Printer> = {
     },
   },
   ServiceAccount: {
-    columns: [nameCol, col('Secrets', 0, 'integer'), ageCol],
+    columns: [nameCol, col('Secrets'), ageCol],
     row: (s, now) => [s.metadata.name ?? '', arr(s.secrets).length, age(s.metadata.creationTimestamp, now)],
   },
   ReplicationController: {
     columns: [nameCol, col('Desired', 0, 'integer'), col('Current', 0, 'integer'), col('Ready', 0, 'integer'), ageCol, col('Containers', 1), col('Images', 1), col('Selector', 1)],
     row: (r, now) => {
       const cs = arr(get(r, 'spec', 'template', 'spec', 'containers'));
-      return [r.metadata.name ?? '', Number(get(r, 'spec', 'replicas') ?? 1), Number(get(r, 'status', 'replicas') ?? 0), Number(get(r, 'status', 'readyReplicas') ?? 0), age(r.metadata.creationTimestamp, now), cs.map((c) => str(get(c, 'name'))).join(','), cs.map((c) => str(get(c, 'image'))).join(','), selector(get(r, 'spec', 'selector'))];
+      return [r.metadata.name ?? '', Number(get(r, 'spec', 'replicas') ?? 1), Number(get(r, 'status', 'replicas') ?? 0), Number(get(r, 'status', 'readyReplicas') ?? 0), age(r.metadata.creationTimestamp, now), cs.map((c) => str(get(c, 'name'))).join(','), cs.map((c) => str(get(c, 'image'))).join(','), formatLabels(get(r, 'spec', 'selector'))];
     },
   },
 };

@@ -64,3 +64,10 @@ export const str = (v: unknown, dflt = '<none>') => (typeof v === 'string' && v 
 /** The number of keys of a map. */
 export const count = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).length : 0);
 
+
+/** labels.FormatLabels: `k=v` pairs sorted by key, joined by `,`; `<none>` when empty. */
+export function formatLabels(v: unknown): string {
+  const entries = v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>) : [];
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length ? entries.map(([k, x]) => `${k}=${String(x)}`).join(',') : '<none>';
+}

@@ -2,9 +2,6 @@ import type { KubeObject } from '../../api/meta.js';
 import { fromLabelSelector } from '../../api/labels.js';
 import { age, ageCol, arr, col, get, nameCol, str, type Printer } from './helpers.js';
 
-/** Upstream's loadBalancerWidth: the Address column is clipped to this many characters. */
-const LOAD_BALANCER_WIDTH = 16;
-
 /** The first three rule hosts, `*` for none (formatHosts). */
 function hosts(ing: KubeObject): string {
   const rules = arr(get(ing, 'spec', 'rules'));
@@ -19,11 +16,13 @@ function hosts(ing: KubeObject): string {
   return more ? `${list.join(',')} + ${rules.length - 3} more...` : list.join(',');
 }
 
-/** The load-balancer IPs or hostnames, sorted and unique, clipped unless wide. */
-function address(ing: KubeObject, wide: boolean): string {
+/**
+ * The load-balancer IPs or hostnames, sorted and unique. Upstream clips them
+ * to 16 characters unless wide, but the API server always prints wide.
+ */
+function address(ing: KubeObject): string {
   const set = new Set(arr(get(ing, 'status', 'loadBalancer', 'ingress')).map((i) => str(get(i, 'ip'), str(get(i, 'hostname'), ''))).filter((a) => a !== ''));
-  const r = [...set].sort().join(',');
-  return !wide && r.length > LOAD_BALANCER_WIDTH ? `${r.slice(0, LOAD_BALANCER_WIDTH - 3)}...` : r;
+  return [...set].sort().join(',');
 }
 
 /** metav1.FormatLabelSelector: the selector's string form, `<none>` if empty. */
@@ -51,7 +50,7 @@ export const networkingPrinters: Record<string, Printer> = {
       i.metadata.name ?? '',
       str(get(i, 'spec', 'ingressClassName')),
       hosts(i),
-      address(i, false),
+      address(i),
       arr(get(i, 'spec', 'tls')).length > 0 ? '80, 443' : '80',
       age(i.metadata.creationTimestamp, now),
     ],

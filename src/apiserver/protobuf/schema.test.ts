@@ -29,6 +29,7 @@ test('no message is defined in two table files', async () => {
     import('./schema-volume.js').then((m) => m.volumeTables),
     import('./schema-apps.js').then((m) => m.appsTables),
     import('./schema-batch.js').then((m) => m.batchTables),
+    import('./schema-auth.js').then((m) => m.authTables),
     import('./schema-autoscaling.js').then((m) => m.autoscalingTables),
   ]);
   const seen = new Set<string>();

@@ -1,4 +1,5 @@
 import { appsTables } from './schema-apps.js';
+import { authTables } from './schema-auth.js';
 import { autoscalingTables } from './schema-autoscaling.js';
 import { batchTables } from './schema-batch.js';
 import { containerTables } from './schema-container.js';
@@ -51,6 +52,7 @@ export const messages: Readonly<Record<string, MessageTable>> = {
   ...volumeTables,
   ...appsTables,
   ...batchTables,
+  ...authTables,
   ...autoscalingTables,
 };
 
@@ -86,6 +88,13 @@ export const kinds: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'ClusterRoleBinding',
   'networking.k8s.io/v1/Ingress': 'Ingress',
   'scheduling.k8s.io/v1/PriorityClass': 'PriorityClass',
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
+  'authorization.k8s.io/v1/SubjectAccessReview': 'SubjectAccessReview',
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': 'SubjectAccessReview',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
+  'authentication.k8s.io/v1beta1/SelfSubjectReview': 'SelfSubjectReview',
+  'authentication.k8s.io/v1/TokenReview': 'TokenReview',
 };
 
 function parseType(t: string): ValueType {
