@@ -9,7 +9,7 @@
  * @example
  * npm run bench:apply        # BENCH_SCALE=0.2 npm run bench:apply for a quick run
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -52,13 +52,20 @@ function manifest(prefix: string, n: number): string {
   return docs.join('---\n');
 }
 
-/** Run kubectl on a manifest; its wall time in ms. */
-function timed(kubeconfig: string, args: string[], input: string): number {
+/** Run kubectl on a manifest (not blocking: the server runs in this process); its wall time in ms. */
+function timed(kubeconfig: string, args: string[], input: string): Promise<number> {
   const t0 = performance.now();
-  const r = spawnSync(kubectlPath(), ['--kubeconfig', kubeconfig, ...args, '-f', '-'], { input, encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 64 * 2 ** 20 });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${String(r.status)}: ${r.stderr.slice(0, 500)}`);
-  return ms;
+  return new Promise((resolve, reject) => {
+    const child = spawn(kubectlPath(), ['--kubeconfig', kubeconfig, ...args, '-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve(performance.now() - t0);
+      else reject(new Error(`kubectl ${args.join(' ')} exited ${String(code)}: ${stderr.slice(0, 500)}`));
+    });
+    child.stdin.end(input);
+  });
 }
 
 const configMap = (name: string, value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { app: 'bench' } }, data: { value } });
@@ -73,10 +80,10 @@ async function main(): Promise<number> {
     const kc = api.kubeconfig;
     const n = params.objects;
     log(`kubectl: create, apply, re-apply and apply --server-side of ${String(n)} objects`);
-    const createMs = timed(kc, ['create'], manifest('created', n));
-    const applyMs = timed(kc, ['apply'], manifest('applied', n));
-    const reapplyMs = timed(kc, ['apply'], manifest('applied', n));
-    const ssaMs = timed(kc, ['apply', '--server-side'], manifest('ssa', n));
+    const createMs = await timed(kc, ['create'], manifest('created', n));
+    const applyMs = await timed(kc, ['apply'], manifest('applied', n));
+    const reapplyMs = await timed(kc, ['apply'], manifest('applied', n));
+    const ssaMs = await timed(kc, ['apply', '--server-side'], manifest('ssa', n));
     const perSec = (ms: number) => round((n * 1000) / ms, 1);
     results.kubectl = { createMs: round(createMs), applyMs: round(applyMs), reapplyMs: round(reapplyMs), serverSideApplyMs: round(ssaMs) };
     rows.push(
@@ -89,22 +96,25 @@ async function main(): Promise<number> {
     );
 
     log(`writes: server-side apply patches against PUT updates, ${String(params.writes)} each over ${String(params.writeObjects)} ConfigMaps, ${String(params.concurrency)} clients`);
-    const path = (i: number) => `/api/v1/namespaces/default/configmaps/w-${String(i % params.writeObjects)}`;
-    for (let i = 0; i < params.writeObjects; i++) {
-      const r = await api.request('POST', '/api/v1/namespaces/default/configmaps', configMap(`w-${String(i)}`, 'v'));
-      if (r.status !== 201) throw new Error(`seeding: HTTP ${String(r.status)}: ${r.text}`);
-    }
+    // Each kind of write has objects of its own: a PUT's manager would otherwise own what the applies set (a conflict, as upstream).
+    const name = (set: string, i: number) => `${set}-${String(i % params.writeObjects)}`;
+    const path = (set: string, i: number) => `/api/v1/namespaces/default/configmaps/${name(set, i)}`;
+    for (const set of ['put', 'ssa'])
+      for (let i = 0; i < params.writeObjects; i++) {
+        const r = await api.request('POST', '/api/v1/namespaces/default/configmaps', configMap(name(set, i), 'v'));
+        if (r.status !== 201) throw new Error(`seeding: HTTP ${String(r.status)}: ${r.text}`);
+      }
     const load = startLoad({ url: api.server.url, ca: api.server.caCert, cert: api.server.adminCert, key: api.server.adminKey });
     try {
       // Every write changes the value, so both kinds of write store a new revision.
       const puts = (trial: number): PlannedRequest[] =>
-        Array.from({ length: params.writes }, (_, i) => ({ method: 'PUT', path: path(i), body: JSON.stringify(configMap(`w-${String(i % params.writeObjects)}`, `put-${String(trial)}-${String(i)}`)) }));
+        Array.from({ length: params.writes }, (_, i) => ({ method: 'PUT', path: path('put', i), body: JSON.stringify(configMap(name('put', i), `put-${String(trial)}-${String(i)}`)) }));
       const applies = (trial: number): PlannedRequest[] =>
         Array.from({ length: params.writes }, (_, i) => ({
           method: 'PATCH',
-          path: `${path(i)}?fieldManager=bench`,
+          path: `${path('ssa', i)}?fieldManager=bench&force=true`,
           contentType: 'application/apply-patch+yaml',
-          body: JSON.stringify(configMap(`w-${String(i % params.writeObjects)}`, `ssa-${String(trial)}-${String(i)}`)),
+          body: JSON.stringify(configMap(name('ssa', i), `ssa-${String(trial)}-${String(i)}`)),
         }));
       const run = async (requests: PlannedRequest[]): Promise<Phase> => {
         const r = await load.run({ op: 'requests', concurrency: params.concurrency, expect: 200, requests });
