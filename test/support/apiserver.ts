@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAPIServer, type APIServer } from '../../src/apiserver/index.js';
 import { writeKubeconfig } from '../../src/apiserver/kubeconfig.js';
 import { openStore } from '../../src/storage/index.js';
+import { jsonRequest } from './https.js';
 import type { Store } from '../../src/storage/store.js';
 
 /** An in-process API server on a temp SQLite file (or the given datastore endpoint). */
@@ -44,35 +44,7 @@ export async function startTestAPIServer(options: { endpoint?: string; bookmarkI
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   await writeKubeconfig(kubeconfig, { server: server.url, caCert: server.caCert, clientCert: server.adminCert, clientKey: server.adminKey });
   const request: TestAPIServer['request'] = (method, path, body, headers = {}) =>
-    new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-      const req = httpsRequest(
-        `${server.url}${path}`,
-        {
-          method,
-          ca: server.caCert,
-          cert: server.adminCert,
-          key: server.adminKey,
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(data === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(data)) }), ...headers },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = text;
-            try {
-              parsed = JSON.parse(text);
-            } catch {
-              // not JSON (health endpoints, watch streams)
-            }
-            resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(data);
-    });
+    jsonRequest(`${server.url}${path}`, { ca: server.caCert, cert: server.adminCert, key: server.adminKey }, method, body, headers);
   let next: TestAPIServer | undefined;
   const self: TestAPIServer = {
     server,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, request, type RequestOptions } from 'node:https';
 import { parse } from 'yaml';
 
 /** Where a kubeconfig points and the credentials it holds. */
@@ -26,36 +27,49 @@ export function credentialsOf(kubeconfig: string): Credentials {
   return { server: cluster.server, ca: unb64(cluster['certificate-authority-data']), cert: unb64(user['client-certificate-data']), key: unb64(user['client-key-data']) };
 }
 
+/** What a JSON request got: the status, the body parsed when it is JSON (else the text), the text and the headers. */
+export interface JSONReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly text: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** One HTTPS request with a JSON (or text) body; a string body is sent as it is. */
+export function jsonRequest(url: string, options: RequestOptions, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<JSONReply> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const sized = data === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(data)) };
+    const req = request(url, { ...options, method, headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...sized, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON (health endpoints, watch streams)
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
 /** A JSON client of the API with a kubeconfig's credentials (keep-alive connections). */
 export function apiClient(kubeconfig: string): {
   credentials: Credentials;
-  request: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+  request: (method: string, path: string, body?: unknown) => Promise<JSONReply>;
   close: () => void;
 } {
   const credentials = credentialsOf(kubeconfig);
   const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: credentials.ca, cert: credentials.cert, key: credentials.key });
   return {
     credentials,
-    request: (method, path, body) =>
-      new Promise((resolve, reject) => {
-        const data = body === undefined ? undefined : JSON.stringify(body);
-        const req = request(`${credentials.server}${path}`, { method, agent, headers: { 'Content-Type': 'application/json', Accept: 'application/json' } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = text;
-            try {
-              parsed = JSON.parse(text);
-            } catch {
-              // not JSON
-            }
-            resolve({ status: res.statusCode ?? 0, body: parsed });
-          });
-        });
-        req.on('error', reject);
-        req.end(data);
-      }),
+    request: (method, path, body) => jsonRequest(`${credentials.server}${path}`, { agent }, method, body),
     close: () => agent.destroy(),
   };
 }
