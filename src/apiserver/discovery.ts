@@ -26,7 +26,10 @@ interface ServedSubresource {
   readonly group: string;
   readonly version: string;
   readonly kind: string;
+  readonly verbs: readonly string[];
 }
+
+const readWrite = ['get', 'patch', 'update'];
 
 /** One served resource as discovery lists it: a stored kind or a review. */
 interface Served {
@@ -44,8 +47,13 @@ interface Served {
 
 function fromDef(d: ResourceDef): Served {
   const subresources: ServedSubresource[] = [];
-  if (d.hasStatus) subresources.push({ name: 'status', group: d.group, version: d.version, kind: d.kind });
-  if (d.scale) subresources.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  if (d.kind === 'Pod' && d.group === '') {
+    // The POST-only subresources (handlers/pods.ts); kubectl drain finds eviction's version here.
+    subresources.push({ name: 'binding', group: '', version: 'v1', kind: 'Binding', verbs: ['create'] });
+    subresources.push({ name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
+  }
+  if (d.hasStatus) subresources.push({ name: 'status', group: d.group, version: d.version, kind: d.kind, verbs: readWrite });
+  if (d.scale) subresources.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: readWrite });
   return { ...d, verbs: verbs(d), subresources };
 }
 
@@ -71,7 +79,7 @@ export function resourceList(registry: Registry, group: string, version: string)
     resources.push(entry);
     for (const sub of d.subresources) {
       const other = sub.group !== d.group || sub.version !== d.version ? { group: sub.group, version: sub.version } : {};
-      resources.push({ name: `${d.resource}/${sub.name}`, singularName: '', namespaced: d.namespaced, ...other, kind: sub.kind, verbs: ['get', 'patch', 'update'] });
+      resources.push({ name: `${d.resource}/${sub.name}`, singularName: '', namespaced: d.namespaced, ...other, kind: sub.kind, verbs: sub.verbs });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
@@ -116,7 +124,7 @@ export function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' 
 }
 
 function resourceDiscovery(d: Served): Record<string, unknown> {
-  const subresources = d.subresources.map((s) => ({ subresource: s.name, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: ['get', 'patch', 'update'] }));
+  const subresources = d.subresources.map((s) => ({ subresource: s.name, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: s.verbs }));
   return {
     resource: d.resource,
     responseKind: { group: d.group, version: d.version, kind: d.kind },

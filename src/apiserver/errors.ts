@@ -17,6 +17,7 @@ export type Reason =
   | 'UnsupportedMediaType'
   | 'RequestEntityTooLarge'
   | 'Timeout'
+  | 'TooManyRequests'
   | 'ServiceUnavailable'
   | 'InternalError';
 
@@ -34,6 +35,7 @@ const codes: Record<Reason, number> = {
   RequestEntityTooLarge: 413,
   UnsupportedMediaType: 415,
   Invalid: 422,
+  TooManyRequests: 429,
   Timeout: 504,
   ServiceUnavailable: 503,
   InternalError: 500,

@@ -16,6 +16,7 @@ import { deleteCollection } from './handlers/deletecollection.js';
 import { get } from './handlers/get.js';
 import { list } from './handlers/list.js';
 import { patch } from './handlers/patch.js';
+import { bindPod, evictPod } from './handlers/pods.js';
 import { update } from './handlers/update.js';
 import { watch } from './handlers/watch.js';
 import type { APIServer } from './index.js';
@@ -41,6 +42,9 @@ const handlers: Record<RequestInfo['verb'], Handler> = {
   deletecollection: deleteCollection,
   patch,
 };
+
+/** Subresources that only take a POST, by `group/Kind/subresource`. */
+const postSubresources: Record<string, Handler | undefined> = { '/Pod/binding': bindPod, '/Pod/eviction': evictPod };
 
 /** True if the client asked for a `meta.k8s.io` Table (kubectl get). */
 const wantsTable = (accept: string | undefined) => accept !== undefined && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
@@ -141,6 +145,11 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     }
     const resource = registry.find(info.group, info.version, info.resource);
     const sub = info.subresource;
+    const post = resource && info.verb === 'create' && info.name ? postSubresources[`${resource.def.group}/${resource.def.kind}/${sub}`] : undefined;
+    if (resource && post && info.namespace) {
+      send(res, (await post(ctx, { info, resource, query: url.searchParams, req, res, wantsTable: false })) ?? { code: 201, body: {} });
+      return;
+    }
     const knownSub = (sub === 'status' && resource?.def.hasStatus) || (sub === 'scale' && resource?.def.scale);
     if (!resource || (sub && !knownSub) || (info.namespace && !resource.def.namespaced))
       throw new APIError('NotFound', 'the server could not find the requested resource');
