@@ -69,6 +69,17 @@ describe('apply --server-side, field validation and explain, every kubectl versi
       ok(['apply', '--server-side', '-f', '-'], cm.replace('"1"', '"2"'));
       assert.equal(ok(['get', 'configmap', 'conf', '-o', 'jsonpath={.data.a}']), '2');
 
+      // Prune with server-side apply (kubectl allows it only through an ApplySet): what the set no longer holds goes.
+      const pruned = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: ${ns} }\ndata: { k: v }\n`;
+      process.env.KUBECTL_APPLYSET = 'true';
+      try {
+        ok(['apply', '--server-side', '--prune', '--applyset=shop', '-f', '-'], `${pruned('keep')}---\n${pruned('drop')}`);
+        assert.match(ok(['apply', '--server-side', '--prune', '--applyset=shop', '-f', '-'], pruned('keep')), /configmap\/drop pruned/);
+      } finally {
+        delete process.env.KUBECTL_APPLYSET;
+      }
+      assert.equal(ok(['get', 'configmaps', '-l', 'applyset.kubernetes.io/part-of', '-o', 'name']).trim(), 'configmap/keep');
+
       // Strict field validation, kubectl's default.
       const bad = run(['apply', '-f', '-'], `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: bad, namespace: ${ns} }\ndat: { a: b }\n`);
       assert.notEqual(bad.code, 0);

@@ -155,3 +155,15 @@ test('apply without a field manager is 422; dryRun stores nothing', async () => 
   assert.equal((dry.body as Deployment).spec.replicas, 7);
   assert.equal((await api.get<Deployment>(`${path}/web`)).metadata.resourceVersion, before.metadata.resourceVersion);
 });
+
+test('unknown fields in an applied configuration: 400 under Strict as upstream words it, a warning otherwise', async () => {
+  const body = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: strict}\ndata: {a: b}\ndta: {c: d}\n`;
+  const cm = '/api/v1/namespaces/default/configmaps/strict?fieldManager=m';
+  const strict = await api.request('PATCH', `${cm}&fieldValidation=Strict`, body, yaml);
+  assert.equal(strict.status, 400);
+  assert.equal((strict.body as Status).message, 'failed to create typed patch object (default/strict; /v1, Kind=ConfigMap): .dta: field not declared in schema');
+  const warned = await api.request('PATCH', cm, body, yaml);
+  assert.equal(warned.status, 201);
+  assert.equal(warned.headers.warning, '299 - "unknown field \\"dta\\""');
+  assert.equal((warned.body as Record<string, unknown>).dta, undefined);
+});

@@ -42,7 +42,15 @@ export async function serverSideApply(ctx: HandlerContext, call: Call, body: str
     throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${call.info.name})`);
   config.metadata.name = call.info.name;
   checkNamespace(def, config, call.info.namespace);
-  const warnings = checkFields(def, config, fieldValidationOf(call.query), undefined, true);
+  const mode = fieldValidationOf(call.query);
+  const warnings = checkFields(def, config, mode === 'Strict' ? 'Warn' : mode, undefined, true);
+  // Strict apply fails as upstream's typed patch does, naming each undeclared field.
+  if (mode === 'Strict' && warnings.length) {
+    const gvk = `${def.group}/${def.version}, Kind=${def.kind}`;
+    const who = def.namespaced ? `${call.info.namespace}/${call.info.name}` : call.info.name;
+    const paths = warnings.map((w) => `.${w.replace(/^unknown field "(.*)"$/, '$1')}: field not declared in schema`);
+    throw badRequest(`failed to create typed patch object (${who}; ${gvk}): ${paths.join('\n')}`);
+  }
   const sub = call.info.subresource;
   for (let attempt = 1; ; attempt++) {
     try {
