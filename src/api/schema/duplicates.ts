@@ -16,14 +16,23 @@ export function scanKeys(text: string): KeyScan {
   const firstAt = new Map<string, number>();
   let i = 0;
   const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++;
+    for (let c = text.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++i));
   };
   const str = (): string => {
-    const start = i;
-    i++;
-    while (text.charAt(i) !== '"') i += text.charAt(i) === '\\' ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    const start = i + 1;
+    let end = text.indexOf('"', start);
+    let escaped = false;
+    // A quote preceded by an odd number of backslashes is part of the string.
+    for (;;) {
+      let n = 0;
+      while (text.charCodeAt(end - 1 - n) === 92) n++;
+      if (n % 2 === 0) break;
+      escaped = true;
+      end = text.indexOf('"', end + 1);
+    }
+    i = end + 1;
+    const raw = text.slice(start, end);
+    return escaped || raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
   };
   const value = (path: string): void => {
     ws();

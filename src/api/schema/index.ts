@@ -21,11 +21,20 @@ export function builtinSchemas(): BuiltinSchemas {
 
 const none: Resolve = () => undefined;
 
+const found = new WeakMap<ResourceDef, { schema: Schema; resolve: Resolve } | null>();
+
 /** A kind's schema and how to resolve its references; undefined if skiff has none. */
 export function schemaOf(def: ResourceDef): { schema: Schema; resolve: Resolve } | undefined {
-  if (def.schema) return { schema: def.schema, resolve: none };
-  const b = builtinSchemas();
-  const name = b.addKind(def.group, def.version, def.kind);
-  const schema = name === undefined ? undefined : b.definitions.get(name);
-  return schema ? { schema, resolve: b.resolve } : undefined;
+  const known = found.get(def);
+  if (known !== undefined) return known ?? undefined;
+  let out: { schema: Schema; resolve: Resolve } | undefined;
+  if (def.schema) out = { schema: def.schema, resolve: none };
+  else {
+    const b = builtinSchemas();
+    const name = b.addKind(def.group, def.version, def.kind);
+    const schema = name === undefined ? undefined : b.definitions.get(name);
+    out = schema ? { schema, resolve: b.resolve } : undefined;
+  }
+  found.set(def, out ?? null);
+  return out;
 }

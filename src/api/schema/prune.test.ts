@@ -47,3 +47,10 @@ test('prune keeps a resource\'s metadata whole when the schema declares it only 
   assert.deepEqual(prune(obj, crd), ['spec.b']);
   assert.deepEqual(obj.metadata, { name: 'n', labels: { a: 'b' } });
 });
+
+test('scanKeys finds duplicate keys at any depth, escaped keys and string values notwithstanding', async () => {
+  const { scanKeys } = await import('./duplicates.js');
+  const text = '{"a": "x\\"y", "b": {"c\\"d": 1, "c\\"d": 2, "e": [ {"f": "\\\\", "f": 3} ]}, "a": null}';
+  assert.deepEqual(scanKeys(text).duplicates.map((d) => d.path), ['b.c"d', 'b.e[0].f', 'a']);
+  assert.equal(scanKeys('{"k": 1}').duplicates.length, 0);
+});
