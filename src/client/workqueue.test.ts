@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runWorkers, WorkQueue } from './workqueue.js';
+
+test('a key waits in the queue once, however often it is added', async () => {
+  const q = new WorkQueue();
+  q.add('a');
+  q.add('b');
+  q.add('a');
+  assert.equal(q.length, 2);
+  assert.equal(await q.get(), 'a');
+  assert.equal(await q.get(), 'b');
+});
+
+test('a key added while it is processed comes back after done, not before', async () => {
+  const q = new WorkQueue();
+  q.add('a');
+  const k = await q.get();
+  q.add('a');
+  assert.equal(q.length, 0);
+  q.done(k ?? '');
+  assert.equal(q.length, 1);
+  assert.equal(await q.get(), 'a');
+});
+
+test('a waiting get receives the next key; shutdown releases waiters', async () => {
+  const q = new WorkQueue();
+  const waiting = q.get();
+  q.add('x');
+  assert.equal(await waiting, 'x');
+  const more = q.get();
+  q.shutdown();
+  assert.equal(await more, undefined);
+  q.add('y');
+  assert.equal(await q.get(), undefined);
+});
+
+test('failures back off exponentially until forgotten', () => {
+  const q = new WorkQueue(5);
+  q.addRateLimited('a');
+  q.addRateLimited('a');
+  q.addRateLimited('a');
+  assert.equal(q.requeues('a'), 3);
+  q.forget('a');
+  assert.equal(q.requeues('a'), 0);
+  q.shutdown();
+});
+
+test('runWorkers retries a failing sync and stops at shutdown', async () => {
+  const q = new WorkQueue(1);
+  let calls = 0;
+  const done = runWorkers(q, 2, (k: string) => {
+    calls++;
+    if (k === 'flaky' && calls < 3) return Promise.reject(new Error('not yet'));
+    if (k === 'flaky') q.shutdown();
+    return Promise.resolve();
+  });
+  q.add('flaky');
+  await done;
+  assert.equal(calls, 3);
+});
