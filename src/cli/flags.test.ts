@@ -61,6 +61,8 @@ void test('server defaults follow k3s and depend on the user', () => {
     clusterDomain: 'cluster.local',
     runtime: 'containerd',
     disableAgent: false,
+    disableScheduler: false,
+    disableControllerManager: false,
     nodeName: 'node-1',
     logLevel: 'info',
     logFormat: 'logfmt',

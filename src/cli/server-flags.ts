@@ -31,6 +31,8 @@ export const serverFlags = {
   'cluster-domain': { type: 'string', placeholder: 'DOMAIN', default: 'cluster.local', description: 'cluster DNS domain' },
   runtime: { type: 'string', choices: ['containerd', 'fake'], default: 'containerd', description: 'container runtime of the embedded agent' },
   'disable-agent': { type: 'boolean', default: false, description: 'run the control plane only, no embedded agent' },
+  'disable-scheduler': { type: 'boolean', default: false, description: 'do not run the scheduler' },
+  'disable-controller-manager': { type: 'boolean', default: false, description: 'do not run the controller manager' },
   'node-name': { type: 'string', placeholder: 'NAME', description: 'name of this node', defaultText: 'the hostname' },
   'log-level': {
     type: 'string',
@@ -56,6 +58,8 @@ export interface ServerOptions {
   readonly clusterDomain: string;
   readonly runtime: 'containerd' | 'fake';
   readonly disableAgent: boolean;
+  readonly disableScheduler: boolean;
+  readonly disableControllerManager: boolean;
   readonly nodeName: string;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
@@ -114,6 +118,8 @@ export function serverOptions(values: FlagValues<typeof serverFlags>, env: Serve
     clusterDomain: values['cluster-domain'] ?? 'cluster.local',
     runtime: values.runtime === 'fake' ? 'fake' : 'containerd',
     disableAgent: values['disable-agent'] ?? false,
+    disableScheduler: values['disable-scheduler'] ?? false,
+    disableControllerManager: values['disable-controller-manager'] ?? false,
     nodeName,
     logLevel: (values['log-level'] ?? 'info') as LogLevel,
     logFormat: values['log-format'] === 'json' ? 'json' : 'logfmt',

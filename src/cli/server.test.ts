@@ -32,6 +32,8 @@ const options = (): ServerOptions => ({
   clusterDomain: 'cluster.local',
   runtime: 'fake',
   disableAgent: true,
+  disableScheduler: true,
+  disableControllerManager: true,
   nodeName: 'n1',
   logLevel: 'info',
   logFormat: 'logfmt',

@@ -8,6 +8,7 @@ import { writeFileAtomic, writeKubeconfig } from '../apiserver/kubeconfig.js';
 import { discardLogger, type Logger } from '../log.js';
 import type { Store } from '../storage/store.js';
 import type { ServerOptions } from './server-flags.js';
+import { runComponents } from './components.js';
 
 export type { ServerOptions } from './server-flags.js';
 
@@ -32,6 +33,8 @@ export interface ServerDeps {
   readonly log?: Logger;
   /** Milliseconds on a monotonic clock (default: since process start). */
   readonly now?: () => number;
+  /** Runs the scheduler, controller manager and agent (default: components.ts). */
+  readonly runComponents?: typeof runComponents;
   /** Give up waiting for `/readyz` after this long (default 60 s). */
   readonly readyTimeoutMs?: number;
 }
@@ -89,7 +92,9 @@ export async function runServer(options: ServerOptions, signal: AbortSignal, dep
         clientKey: server.adminKey,
       });
       log.info('ready', { url, kubeconfig: kubeconfigPath, ms: Math.round(now() - started) });
+      const components = (deps.runComponents ?? runComponents)(options, { server: url, ca: server.caCert, cert: server.adminCert, key: server.adminKey }, log, signal);
       await aborted(signal);
+      await components;
     }
     log.info('shutting down');
   } finally {

@@ -1,0 +1,7 @@
+/** Every controller the controller manager runs, in start order. Each controller adds its line here. */
+import type { Controller } from './controller.js';
+
+export type { Controller, ControllerContext } from './controller.js';
+export { SharedInformers } from './controller.js';
+
+export const allControllers: readonly Controller[] = [];
