@@ -11,8 +11,8 @@ import { leases as leasesRef } from '../api/coordination/index.js';
 import { Informer, isConflict, isNotFound, keyOf, runWorkers, sleep, WorkQueue, type Client } from '../client/index.js';
 import { discardLogger, type Logger } from '../log.js';
 import { secondsAnnotation, TERMINATION_ANNOTATION } from './annotations.js';
-import { leaseObject, NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE, nodeConditions } from './node.js';
-import { isTerminal, planPodStatus, terminatedStatus, type Pod } from './pod-status.js';
+import { leaseObject, NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE, nodeConditions, ordered } from './node.js';
+import { isTerminal, planPodStatus, terminatedStatus, type Pod, type PodStatus } from './pod-status.js';
 import { registerNodes, type NodeState, type NodeTemplate } from './register.js';
 import { Limiter, runSpread } from './spread.js';
 
@@ -109,9 +109,9 @@ export async function runHollowNodes(o: HollowOptions, signal: AbortSignal): Pro
     if (plan.recheckAt !== undefined) queue.addAfter(key, plan.recheckAt - now());
   };
 
-  const writeStatus = async (ns: string, name: string, status: unknown) => {
+  const writeStatus = async (ns: string, name: string, status: PodStatus) => {
     try {
-      await limiter.run(() => o.client.patch(podsRef, ns, name, { status }, 'strategic', { subresource: 'status' }));
+      await limiter.run(() => o.client.patch(podsRef, ns, name, { status: ordered(status) }, 'strategic', { subresource: 'status' }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -166,7 +166,7 @@ export async function runHollowNodes(o: HollowOptions, signal: AbortSignal): Pro
   const reportStatus = async (node: NodeState): Promise<void> => {
     try {
       const conditions = nodeConditions(now(), node.conditions);
-      await o.client.patch(nodesRef, '', node.config.name, { status: { conditions } }, 'strategic', { subresource: 'status' });
+      await o.client.patch(nodesRef, '', node.config.name, { status: ordered({ conditions }) }, 'strategic', { subresource: 'status' });
       node.conditions = conditions;
     } catch (err) {
       log.warn('node status update failed', { node: node.config.name, err });
@@ -194,3 +194,4 @@ export async function runHollowNodes(o: HollowOptions, signal: AbortSignal): Pro
 
 /** Whether `signal` has aborted (read through a call: an await may have changed it). */
 const stopped = (signal: AbortSignal): boolean => signal.aborted;
+

@@ -70,7 +70,7 @@ export function nodeConditions(now: number, old: readonly NodeCondition[] = []):
 const ki = (bytes: number) => `${Math.floor(bytes / 1024)}Ki`;
 
 /** `status` of the node: capacity, allocatable, conditions, addresses, daemon endpoints, nodeInfo. */
-export function nodeStatus(c: NodeConfig, now: number, old: readonly NodeCondition[] = []): Record<string, unknown> {
+export function nodeStatus(c: NodeConfig, now: number, old: readonly NodeCondition[] = []): { conditions: NodeCondition[]; [field: string]: unknown } {
   const fixed = { 'ephemeral-storage': `${EPHEMERAL_STORAGE_KI}Ki`, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', pods: String(c.maxPods) };
   return {
     capacity: { cpu: c.cpu, memory: ki(c.memoryBytes), ...fixed },
@@ -145,4 +145,9 @@ export function leaseObject(node: { name: string; uid: string }, durationSeconds
     },
     spec: { holderIdentity: node.name, leaseDurationSeconds: durationSeconds, renewTime: microTime(now) },
   };
+}
+
+/** A status patch that also fixes the order of the conditions (a strategic merge would append new ones after old ones), as the kubelet's patches do. */
+export function ordered<S extends { conditions?: { type: string }[] }>(status: S): S {
+  return status.conditions ? { ...status, '$setElementOrder/conditions': status.conditions.map((c) => ({ type: c.type })) } : status;
 }

@@ -7,7 +7,7 @@ import type { KubeObject } from '../api/meta.js';
 import { nodes as nodesRef } from '../api/core/index.js';
 import { isAlreadyExists, type Client } from '../client/index.js';
 import { CIDRError, NodeCIDRAllocator, PodIPAllocator } from './cidr.js';
-import { nodeObject, nodeStatus, type NodeConfig } from './node.js';
+import { nodeObject, nodeStatus, ordered, type NodeConfig } from './node.js';
 import { forEachLimit } from './spread.js';
 
 /** One registered hollow node and what the process keeps for it (small: thousands live in one process). */
@@ -77,5 +77,5 @@ async function registerOne(client: Client, config: NodeConfig, found: Node | und
     }
   }
   if (!found.spec?.podCIDR) await client.patch(nodesRef, '', config.name, { spec: { podCIDR: config.podCIDR, podCIDRs: [config.podCIDR] } }, 'merge');
-  return client.patch<Node>(nodesRef, '', config.name, { status: nodeStatus(config, now, found.status?.conditions) }, 'strategic', { subresource: 'status' });
+  return client.patch<Node>(nodesRef, '', config.name, { status: ordered(nodeStatus(config, now, found.status?.conditions)) }, 'strategic', { subresource: 'status' });
 }
