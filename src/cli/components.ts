@@ -4,7 +4,7 @@
  * (each under its own leader election) and the embedded agent. Each is one
  * entry here.
  */
-import type { Credentials } from '../client/index.js';
+import type { Client, Credentials } from '../client/index.js';
 import type { Logger } from '../log.js';
 import type { ServerOptions } from './server-flags.js';
 
@@ -19,9 +19,26 @@ export async function runComponents(options: ServerOptions, credentials: Credent
     const cmLog = log.child({ component: 'controller-manager' });
     running.push(runControllerManager({ client, log: (m, f) => cmLog.info(m, fields(f)) }, signal));
   }
+  if (!options.disableAgent) {
+    const agentLog = log.child({ component: 'agent' });
+    if (options.runtime === 'fake') running.push(runFakeAgent(options, client, agentLog, signal));
+    else agentLog.warn('the embedded agent with --runtime containerd is not implemented yet (issue 5); running the control plane only (use --runtime fake for a simulated node)');
+  }
   try {
     await Promise.all(running);
   } finally {
     client.close();
+  }
+}
+
+/** The embedded agent with `--runtime fake`: this machine as one hollow node named `--node-name`, its capacity the machine's. */
+async function runFakeAgent(options: ServerOptions, client: Client, log: Logger, signal: AbortSignal): Promise<void> {
+  const [{ availableParallelism, totalmem }, hollow] = await Promise.all([import('node:os'), import('../hollow/index.js')]);
+  try {
+    const template = await hollow.nodeTemplate(client, { internalIP: hollow.defaultNodeIP(), cpu: String(availableParallelism()), memoryBytes: totalmem() });
+    await hollow.runHollowNodes({ client, names: [options.nodeName], template, clusterCIDR: options.clusterCIDR, log }, signal);
+  } catch (err) {
+    // The control plane stays up without its node, as k3s's server does when its agent fails.
+    log.error('embedded agent failed', { err });
   }
 }

@@ -33,9 +33,22 @@ void test('an unknown flag or command exits 2 with a clear message', () => {
 });
 
 void test('roles of later versions say so and exit 1', () => {
-  for (const role of ['agent', 'hollow', 'image']) {
+  for (const role of ['agent', 'image']) {
     const r = run(role);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /not implemented yet in this version/);
   }
+});
+
+void test('skiff hollow: --help lists the flags; a missing --server or CA is a clear error', () => {
+  const help = run('hollow', '--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /--nodes N/);
+  assert.match(help.stdout, /--node-name-prefix PREFIX/);
+  const noServer = run('hollow', '--nodes', '3');
+  assert.equal(noServer.status, 2);
+  assert.match(noServer.stderr, /--server URL \(or --kubeconfig FILE\) is required/);
+  const noCA = run('hollow', '--server', 'https://127.0.0.1:1', '--token', 't', '--ca-file', '/nonexistent/ca.crt');
+  assert.equal(noCA.status, 1);
+  assert.match(noCA.stderr, /NoCA: cannot read the cluster CA \/nonexistent\/ca\.crt/);
 });

@@ -2,6 +2,7 @@
 // AbortSignal, run the role. The only module that calls process.exit.
 import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
+import type { LogFormat, Logger, LogLevel } from '../log.js';
 import { FlagError, formatFlags, parseFlags } from './flags.js';
 
 const USAGE = `skiff — Kubernetes in TypeScript: one program, a whole cluster
@@ -10,7 +11,7 @@ Usage:
   skiff COMMAND [flags]
 
 Commands:
-  server   run the control plane (API server, datastore) and, later, an embedded agent
+  server   run the control plane (API server, datastore, controllers) and an embedded agent
   agent    run a node agent (kubelet, service proxy) that joins a server
   hollow   run simulated nodes for scale tests
   image    import or build container images without a registry
@@ -21,7 +22,7 @@ Flags:
 
 Run 'skiff COMMAND --help' for the flags of a command.`;
 
-const NOT_YET = new Set(['agent', 'hollow', 'image']);
+const NOT_YET = new Set(['agent', 'image']);
 
 /** Version of skiff, from package.json (dist/src/cli/main.js is three folders below it). */
 function version(): string {
@@ -41,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'server') return server(rest);
+  if (command === 'hollow') return hollow(rest);
   if (NOT_YET.has(command)) {
     process.stderr.write(`skiff ${command}: not implemented yet in this version\n`);
     return 1;
@@ -65,8 +67,34 @@ async function server(argv: readonly string[]): Promise<number> {
     process.stderr.write(`skiff server: ${err.message}\nRun 'skiff server --help' for usage.\n`);
     return 2;
   }
-  const [{ newLogger }, { runServer }] = await Promise.all([import('../log.js'), import('./server.js')]);
-  const log = newLogger({ level: options.logLevel, format: options.logFormat }).child({ component: 'server' });
+  const { runServer } = await import('./server.js');
+  return runRole('server', options, (signal, log) => runServer(options, signal, { log }));
+}
+
+async function hollow(argv: readonly string[]): Promise<number> {
+  const { hollowFlags, hollowOptions } = await import('./hollow-flags.js');
+  let options;
+  try {
+    const parsed = parseFlags(hollowFlags, argv);
+    if (parsed.help) {
+      process.stdout.write(`Usage:\n  skiff hollow --server https://HOST:PORT --token TOKEN [--ca-file FILE] --nodes N [flags]\n\nRun simulated nodes (no containers) for scale tests.\n\nFlags:\n${formatFlags(hollowFlags)}\n`);
+      return 0;
+    }
+    if (parsed.args.length > 0) throw new FlagError('InvalidValue', '', `unexpected argument ${JSON.stringify(parsed.args[0])}`);
+    options = hollowOptions(parsed.values, { uid: process.getuid?.() ?? -1, home: homedir(), cwd: process.cwd() });
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    process.stderr.write(`skiff hollow: ${err.message}\nRun 'skiff hollow --help' for usage.\n`);
+    return 2;
+  }
+  const { runHollow } = await import('./hollow.js');
+  return runRole('hollow', options, (signal, log) => runHollow(options, signal, log));
+}
+
+/** Run a role with a logger, stopping it on SIGINT/SIGTERM (a second signal exits at once); resolves to the exit code. */
+async function runRole(component: string, o: { logLevel: LogLevel; logFormat: LogFormat }, run: (signal: AbortSignal, log: Logger) => Promise<void>): Promise<number> {
+  const { newLogger } = await import('../log.js');
+  const log = newLogger({ level: o.logLevel, format: o.logFormat }).child({ component });
   const controller = new AbortController();
   const stop = (sig: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
@@ -79,10 +107,10 @@ async function server(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    await runServer(options, controller.signal, { log });
+    await run(controller.signal, log);
     return 0;
   } catch (err) {
-    log.error('server failed', { err });
+    log.error(`${component} failed`, { err });
     return 1;
   }
 }

@@ -75,10 +75,12 @@ export interface ServerEnv {
   readonly cwd: string;
 }
 
-const invalid = (flag: string, value: string, why: string): FlagError =>
+/** A FlagError for a value that does not fit its flag. */
+export const invalid = (flag: string, value: string, why: string): FlagError =>
   new FlagError('InvalidValue', flag, `invalid value ${JSON.stringify(value)} for --${flag}: ${why}`);
 
-function checkCIDR(flag: string, value: string): string {
+/** The value if it is a CIDR (IPv4 or IPv6), else a FlagError. */
+export function checkCIDR(flag: string, value: string): string {
   const [ip = '', bits, extra] = value.split('/');
   const v = isIP(ip);
   const n = Number(bits);
@@ -88,7 +90,8 @@ function checkCIDR(flag: string, value: string): string {
   return value;
 }
 
-function checkIP(flag: string, value: string): string {
+/** The value if it is an IP address, else a FlagError. */
+export function checkIP(flag: string, value: string): string {
   if (isIP(value) === 0) throw invalid(flag, value, 'want an IP address');
   return value;
 }

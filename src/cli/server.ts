@@ -60,7 +60,6 @@ export async function runServer(options: ServerOptions, signal: AbortSignal, dep
   // Callers wait for this file as the sign of readiness: never leave a stale one.
   await rm(kubeconfigPath, { force: true });
   const token = await loadOrCreateToken(options.dataDir, options.token);
-  if (!options.disableAgent) log.info('embedded agent not implemented yet; running the control plane only');
 
   const openStore = deps.openStore ?? (await import('../storage/index.js')).openStore;
   const store = await openStore(options.datastoreEndpoint, { dataDir: options.dataDir });

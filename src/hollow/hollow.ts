@@ -11,7 +11,7 @@ import { leases as leasesRef } from '../api/coordination/index.js';
 import { Informer, isConflict, isNotFound, keyOf, runWorkers, sleep, WorkQueue, type Client } from '../client/index.js';
 import { discardLogger, type Logger } from '../log.js';
 import { secondsAnnotation, TERMINATION_ANNOTATION } from './annotations.js';
-import { leaseObject, NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE, nodeConditions, ordered } from './node.js';
+import { leaseObject, NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE, nodeConditions, ordered, RUNTIME } from './node.js';
 import { isTerminal, planPodStatus, terminatedStatus, type Pod, type PodStatus } from './pod-status.js';
 import { registerNodes, type NodeState, type NodeTemplate } from './register.js';
 import { Limiter, runSpread } from './spread.js';
@@ -38,9 +38,6 @@ export interface HollowOptions {
   /** Called once every node is registered and the pod cache is filled. */
   readonly onReady?: () => void;
 }
-
-/** Scheme of hollow container IDs and of `containerRuntimeVersion`. */
-export const RUNTIME = 'hollow';
 
 /**
  * Run the nodes until `signal` aborts. Rejects if they cannot register

@@ -3,12 +3,14 @@
  * and for `skiff server --runtime fake`. See hollow.ts for what they do and
  * annotations.ts for how a pod tells its simulated containers to behave.
  */
-export { runHollowNodes, RUNTIME } from './hollow.js';
+export { runHollowNodes } from './hollow.js';
 export type { HollowOptions } from './hollow.js';
 export type { NodeTemplate } from './register.js';
 export { CIDRError, NodeCIDRAllocator, PodIPAllocator } from './cidr.js';
-export { DEFAULT_MAX_PODS, NODE_LEASE_DURATION_SECONDS } from './node.js';
+export { DEFAULT_MAX_PODS, NODE_LEASE_DURATION_SECONDS, RUNTIME } from './node.js';
 export { CPU_USAGE_ANNOTATION, EXIT_AFTER_ANNOTATION, EXIT_CODE_ANNOTATION, MEMORY_USAGE_ANNOTATION, TERMINATION_ANNOTATION } from './annotations.js';
 export { podUsage } from './usage.js';
 export type { ContainerUsage } from './usage.js';
 export { defaultNodeIP } from './host.js';
+export { nodeTemplate } from './template.js';
+export type { NodeShape } from './template.js';

@@ -25,6 +25,9 @@ export interface NodeConfig {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** Scheme of hollow container IDs and of `containerRuntimeVersion`. */
+export const RUNTIME = 'hollow';
+
 /** Pods the kubelet accepts by default (`--max-pods`). */
 export const DEFAULT_MAX_PODS = 110;
 /** The kubelet's default hard eviction threshold `memory.available<100Mi`, kept out of allocatable. */

@@ -1,6 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, credentialsFromKubeconfig } from '../../src/client/index.js';
 import { runHollowNodes, type HollowOptions, type NodeTemplate } from '../../src/hollow/index.js';
 import type { TestAPIServer } from './apiserver.js';
+import { skiffBin } from './skiff.js';
 
 /** Hollow nodes running in the test's process. */
 export interface TestHollowNodes {
@@ -17,7 +21,7 @@ export const testNodeTemplate: NodeTemplate = {
   memoryBytes: 16 * 1024 ** 3,
   maxPods: 110,
   kubeletVersion: 'v1.33.0+skiff',
-  runtimeVersion: 'hollow://test',
+  runtimeVersion: 'hollow://v1.33.0+skiff',
 };
 
 /**
@@ -56,4 +60,55 @@ export async function startHollowNodes(
     throw err;
   }
   return { names, stop: stopAll };
+}
+
+/** A `skiff hollow` process started by a test. */
+export interface HollowProcess {
+  readonly child: ChildProcess;
+  /** Everything it printed to stderr so far. */
+  logs(): string;
+  /** SIGTERM (SIGKILL after 5 s); resolves with the exit code or signal name. Safe to call twice. */
+  stop(): Promise<number | string>;
+  /** SIGKILL at once, as a node dying; resolves once it exited. */
+  kill(): Promise<number | string>;
+}
+
+/**
+ * Start `bin/skiff hollow` joining `server` (a {@link SkiffProcess}) with its
+ * token and CA. Returns at once; wait for the nodes through the API. Always
+ * `stop()` it in a `finally`/`after`.
+ */
+export function spawnHollow(server: { dataDir: string; port: number }, args: readonly string[]): HollowProcess {
+  const token = readFileSync(join(server.dataDir, 'token'), 'utf8').trim();
+  const all = ['hollow', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--ca-file', join(server.dataDir, 'tls', 'ca.crt'), ...args];
+  const child = spawn(process.execPath, [skiffBin, ...all], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const killNow = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killNow);
+  let logs = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (logs += d));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, sig) => {
+      process.off('exit', killNow);
+      resolve(code ?? sig ?? -1);
+    }),
+  );
+  const done = () => child.exitCode !== null || child.signalCode !== null;
+  return {
+    child,
+    logs: () => logs,
+    stop: async () => {
+      if (done()) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(killNow, 5000);
+      const r = await exited;
+      clearTimeout(timer);
+      return r;
+    },
+    kill: async () => {
+      killNow();
+      return exited;
+    },
+  };
 }

@@ -1,0 +1,111 @@
+import { join as joinPath, resolve } from 'node:path';
+import { quantityValue } from '../api/quantity.js';
+import type { LogFormat, LogLevel } from '../log.js';
+import { FlagError, type FlagSpecs, type FlagValues } from './flags.js';
+import { checkCIDR, checkIP, invalid } from './server-flags.js';
+
+/** Flags of `skiff hollow` (k3s agent names where the agent has the flag, the kubelet's otherwise). */
+export const hollowFlags = {
+  server: { type: 'string', placeholder: 'URL', description: 'API server to join: https://HOST:PORT' },
+  token: { type: 'string', placeholder: 'TOKEN', description: "the server's --token (DIR/token on the server)" },
+  'ca-file': {
+    type: 'string',
+    placeholder: 'FILE',
+    description: "PEM of the cluster CA that the server's certificate must be signed by",
+    defaultText: 'DIR/tls/ca.crt of a server on this machine with the default --data-dir',
+  },
+  kubeconfig: { type: 'string', placeholder: 'FILE', description: 'join with this kubeconfig (server, CA, credentials) instead of --server/--token' },
+  nodes: { type: 'number', placeholder: 'N', default: 1, description: 'how many simulated nodes to run' },
+  'node-name-prefix': { type: 'string', placeholder: 'PREFIX', default: 'hollow-node-', description: 'nodes are named PREFIX0, PREFIX1, …; give each process its own' },
+  'cluster-cidr': { type: 'string', placeholder: 'CIDR', default: '10.42.0.0/16', description: "pod IP range the nodes' pod CIDRs come from" },
+  'node-cidr-mask-size': { type: 'number', placeholder: 'BITS', default: 24, description: "prefix length of each node's pod CIDR" },
+  'node-ip': { type: 'string', placeholder: 'IP', description: 'InternalIP of the nodes (and hostIP of their pods)', defaultText: "this machine's first IPv4 address" },
+  'node-cpu': { type: 'string', placeholder: 'QUANTITY', default: '4', description: 'CPU capacity of each node' },
+  'node-memory': { type: 'string', placeholder: 'QUANTITY', default: '16Gi', description: 'memory capacity of each node' },
+  'max-pods': { type: 'number', placeholder: 'N', default: 110, description: 'pods each node accepts' },
+  'pod-cpu-usage': { type: 'string', placeholder: 'QUANTITY', description: 'CPU each container reports using, unless its pod says otherwise', defaultText: '0' },
+  'pod-memory-usage': { type: 'string', placeholder: 'QUANTITY', description: 'memory each container reports using, unless its pod says otherwise', defaultText: '0' },
+  'node-lease-duration-seconds': { type: 'number', placeholder: 'SECONDS', default: 40, description: 'duration of the node Leases; renewed every quarter of it' },
+  'max-inflight-requests': { type: 'number', placeholder: 'N', default: 32, description: 'requests to the API server in flight at most' },
+  'log-level': { type: 'string', placeholder: 'LEVEL', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info', description: 'least severe level logged' },
+  'log-format': { type: 'string', choices: ['logfmt', 'json'], default: 'logfmt', description: 'format of log lines on stderr' },
+} as const satisfies FlagSpecs;
+
+/** How `skiff hollow` reaches the server: a kubeconfig, or server, token and the CA to trust. */
+export type HollowJoin = { readonly kubeconfig: string } | { readonly server: string; readonly token: string; readonly caFile: string };
+
+/** Everything `skiff hollow` runs with, checked. */
+export interface HollowCLIOptions {
+  readonly join: HollowJoin;
+  readonly nodes: number;
+  readonly nodeNamePrefix: string;
+  readonly clusterCIDR: string;
+  readonly nodeCIDRMaskSize: number;
+  readonly nodeIP?: string;
+  readonly nodeCPU: string;
+  readonly nodeMemoryBytes: number;
+  readonly maxPods: number;
+  readonly podCPUUsage?: string;
+  readonly podMemoryUsage?: string;
+  readonly nodeLeaseDurationSeconds: number;
+  readonly maxInflight: number;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+}
+
+/** What defaults depend on. */
+export interface HollowEnv {
+  readonly uid: number;
+  readonly home: string;
+  readonly cwd: string;
+}
+
+function quantity(flag: string, value: string): number {
+  const n = quantityValue(value);
+  if (n === undefined || n < 0) throw invalid(flag, value, 'want a quantity such as 4, 500m, 16Gi');
+  return n;
+}
+
+function positive(flag: string, n: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(n) || n < 1 || n > max) throw invalid(flag, String(n), `want a whole number from 1 to ${max}`);
+  return n;
+}
+
+/** Check every value and resolve the join: `--kubeconfig`, or `--server` and `--token` with `--ca-file` (default: the local server's CA). */
+export function hollowOptions(values: FlagValues<typeof hollowFlags>, env: HollowEnv): HollowCLIOptions {
+  let join: HollowJoin;
+  if (values.kubeconfig !== undefined) join = { kubeconfig: resolve(env.cwd, values.kubeconfig) };
+  else {
+    const server = values.server;
+    if (server === undefined) throw new FlagError('MissingValue', 'server', '--server URL (or --kubeconfig FILE) is required');
+    if (!/^https:\/\/[^/]+$/.test(server)) throw invalid('server', server, 'want https://HOST:PORT');
+    if (values.token === undefined) throw new FlagError('MissingValue', 'token', "--token TOKEN (the server's) is required with --server");
+    const caFile = values['ca-file'] ?? joinPath(env.uid === 0 ? '/var/lib/skiff' : joinPath(env.home, '.skiff'), 'tls', 'ca.crt');
+    join = { server, token: values.token, caFile: resolve(env.cwd, caFile) };
+  }
+  const prefix = values['node-name-prefix'] ?? 'hollow-node-';
+  if (!/^[a-z0-9]([a-z0-9.-]{0,240})?$/.test(prefix)) throw invalid('node-name-prefix', prefix, 'want the start of a DNS subdomain name (lower case letters, digits, "-" and ".")');
+  const nodeCPU = values['node-cpu'] ?? '4';
+  quantity('node-cpu', nodeCPU);
+  const podCPU = values['pod-cpu-usage'];
+  const podMemory = values['pod-memory-usage'];
+  if (podCPU !== undefined) quantity('pod-cpu-usage', podCPU);
+  if (podMemory !== undefined) quantity('pod-memory-usage', podMemory);
+  return {
+    join,
+    nodes: positive('nodes', values.nodes ?? 1, 100_000),
+    nodeNamePrefix: prefix,
+    clusterCIDR: checkCIDR('cluster-cidr', values['cluster-cidr'] ?? '10.42.0.0/16'),
+    nodeCIDRMaskSize: positive('node-cidr-mask-size', values['node-cidr-mask-size'] ?? 24, 30),
+    ...(values['node-ip'] !== undefined ? { nodeIP: checkIP('node-ip', values['node-ip']) } : {}),
+    nodeCPU,
+    nodeMemoryBytes: quantity('node-memory', values['node-memory'] ?? '16Gi'),
+    maxPods: positive('max-pods', values['max-pods'] ?? 110),
+    ...(podCPU !== undefined ? { podCPUUsage: podCPU } : {}),
+    ...(podMemory !== undefined ? { podMemoryUsage: podMemory } : {}),
+    nodeLeaseDurationSeconds: positive('node-lease-duration-seconds', values['node-lease-duration-seconds'] ?? 40),
+    maxInflight: positive('max-inflight-requests', values['max-inflight-requests'] ?? 32, 10_000),
+    logLevel: (values['log-level'] ?? 'info') as LogLevel,
+    logFormat: values['log-format'] === 'json' ? 'json' : 'logfmt',
+  };
+}

@@ -1,0 +1,34 @@
+import type { Client } from '../client/index.js';
+import { CPU_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION } from './annotations.js';
+import { DEFAULT_MAX_PODS, RUNTIME } from './node.js';
+import type { NodeTemplate } from './register.js';
+
+/** What a node is given on the command line. */
+export interface NodeShape {
+  readonly internalIP: string;
+  readonly cpu: string;
+  readonly memoryBytes: number;
+  readonly maxPods?: number;
+  /** Default usage of each container of the node's pods (usage.ts). */
+  readonly podCPUUsage?: string | undefined;
+  readonly podMemoryUsage?: string | undefined;
+}
+
+/** The node template: the shape given, and the server's version as the kubelet's and the runtime's (a kubelet matches its control plane). */
+export async function nodeTemplate(client: Client, shape: NodeShape): Promise<NodeTemplate> {
+  const version = await client.request<{ gitVersion?: string }>('GET', '/version');
+  const annotations = {
+    ...(shape.podCPUUsage ? { [CPU_USAGE_ANNOTATION]: shape.podCPUUsage } : {}),
+    ...(shape.podMemoryUsage ? { [MEMORY_USAGE_ANNOTATION]: shape.podMemoryUsage } : {}),
+  };
+  return {
+    internalIP: shape.internalIP,
+    cpu: shape.cpu,
+    memoryBytes: shape.memoryBytes,
+    maxPods: shape.maxPods ?? DEFAULT_MAX_PODS,
+    kubeletVersion: version.gitVersion ?? '',
+    // The simulated runtime is part of skiff: it has skiff's version.
+    runtimeVersion: `${RUNTIME}://${version.gitVersion ?? ''}`,
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+  };
+}
