@@ -19,10 +19,18 @@ export async function runComponents(options: ServerOptions, credentials: Credent
     const cmLog = log.child({ component: 'controller-manager' });
     running.push(runControllerManager({ client, log: (m, f) => cmLog.info(m, fields(f)) }, signal));
   }
+  if (!options.disableScheduler) {
+    const { runScheduler } = await import('../scheduler/index.js');
+    const schedLog = log.child({ component: 'scheduler' });
+    const schedClient = new Client(credentials, { userAgent: 'kube-scheduler', maxSockets: 64 });
+    running.push(runScheduler({ client: schedClient, log: (m, f) => schedLog.info(m, fields(f)) }, signal).finally(() => schedClient.close()));
+  }
   if (!options.disableAgent) {
     const agentLog = log.child({ component: 'agent' });
-    if (options.runtime === 'fake') running.push(runFakeAgent(options, client, agentLog, signal));
-    else agentLog.warn('the embedded agent with --runtime containerd is not implemented yet (issue 5); running the control plane only (use --runtime fake for a simulated node)');
+    if (options.runtime === 'fake') {
+      const agentClient = new Client(credentials, { userAgent: 'skiff-agent' });
+      running.push(runFakeAgent(options, agentClient, agentLog, signal).finally(() => agentClient.close()));
+    } else agentLog.warn('the embedded agent with --runtime containerd is not implemented yet (issue 5); running the control plane only (use --runtime fake for a simulated node)');
   }
   try {
     await Promise.all(running);
