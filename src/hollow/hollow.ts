@@ -176,7 +176,7 @@ export async function runHollowNodes(o: HollowOptions, signal: AbortSignal): Pro
   const statusMs = (o.statusReportSeconds ?? 300) * 1000;
   const running = [
     informer.run(signal),
-    runWorkers(queue, 16, sync, (key, err) => log.warn('pod sync failed', { pod: key, err })),
+    runWorkers(queue, maxInflight * 2, sync, (key, err) => log.warn('pod sync failed', { pod: key, err })),
     runSpread(list.length, renewMs, limiter, (i) => renewLease(list[i] as NodeState), signal),
     sleep(statusMs, signal).then(() => runSpread(list.length, statusMs, limiter, (i) => reportStatus(list[i] as NodeState), signal)),
   ];

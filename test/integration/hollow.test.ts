@@ -3,11 +3,11 @@ import { after, before, describe, test } from 'node:test';
 import { nodes, pods } from '../../src/api/core/index.js';
 import { leases } from '../../src/api/coordination/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import { Client, credentialsFromKubeconfig, Informer, isNotFound, sleep } from '../../src/client/index.js';
-import { EXIT_AFTER_ANNOTATION, EXIT_CODE_ANNOTATION, TERMINATION_ANNOTATION } from '../../src/hollow/index.js';
+import { Client, credentialsFromKubeconfig, Informer, isNotFound, sleep, type ListOptions, type ObjectList, type ResourceRef } from '../../src/client/index.js';
+import { EXIT_AFTER_ANNOTATION, EXIT_CODE_ANNOTATION, runHollowNodes, TERMINATION_ANNOTATION } from '../../src/hollow/index.js';
 import type { Pod, PodStatus } from '../../src/hollow/pod-status.js';
 import { startTestAPIServer, type TestAPIServer } from '../support/apiserver.js';
-import { startHollowNodes, type TestHollowNodes } from '../support/hollow.js';
+import { startHollowNodes, testNodeTemplate, type TestHollowNodes } from '../support/hollow.js';
 
 interface Node extends KubeObject {
   spec: { podCIDR?: string; podCIDRs?: string[] };
@@ -179,5 +179,37 @@ describe('hollow nodes', () => {
     const ok = await until('Succeeded', async () => ((await getPod('succeeds')).status?.phase === 'Succeeded' ? getPod('succeeds') : undefined));
     assert.equal(ok.status?.containerStatuses?.[0]?.state.terminated?.reason, 'Completed');
     assert.equal(condition(ok, 'Ready')?.reason, 'PodCompleted');
+  });
+
+  test('nodes that took a range another process took meanwhile move to a free one', async () => {
+    // A client whose first node list comes back empty: the nodes pick ranges that hollow-0 and hollow-1 already hold, as when two processes register at once.
+    class Forgetful extends Client {
+      #forgot = false;
+      override list<T extends KubeObject = KubeObject>(ref: ResourceRef, namespace = '', options: ListOptions = {}): Promise<ObjectList<T>> {
+        if (ref.resource === 'nodes' && !this.#forgot) {
+          this.#forgot = true;
+          return Promise.resolve({ items: [], metadata: { resourceVersion: '' } });
+        }
+        return super.list<T>(ref, namespace, options);
+      }
+    }
+    const forgetful = new Forgetful(credentialsFromKubeconfig(api.kubeconfig));
+    const stop = new AbortController();
+    let ready!: () => void;
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    const running = runHollowNodes({ client: forgetful, names: ['race-0', 'race-1'], template: testNodeTemplate, clusterCIDR: '10.42.0.0/16', onReady: ready }, stop.signal);
+    try {
+      await Promise.race([isReady, running]);
+      const all = (await client.list<Node>(nodes)).items;
+      const cidrs = all.map((n) => n.spec.podCIDR);
+      assert.equal(new Set(cidrs).size, all.length, `distinct ranges: ${cidrs.join(' ')}`);
+      const race = all.filter((n) => n.metadata.name?.startsWith('race-'));
+      assert.equal(race.length, 2);
+      for (const n of race) assert.ok(!['10.42.0.0/24', '10.42.1.0/24'].includes(n.spec.podCIDR ?? ''), `${n.metadata.name ?? ''} moved from ${n.spec.podCIDR ?? ''}`);
+    } finally {
+      stop.abort();
+      await running;
+      forgetful.close();
+    }
   });
 });
