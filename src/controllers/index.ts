@@ -1,7 +1,12 @@
 /** Every controller the controller manager runs, in start order. Each controller adds its line here. */
 import type { Controller } from './controller.js';
+import { newJobController } from './job/controller.js';
+import { newTTLAfterFinishedController } from './job/ttl.js';
 
 export type { Controller, ControllerContext } from './controller.js';
 export { SharedInformers } from './controller.js';
 
-export const allControllers: readonly Controller[] = [];
+export const allControllers: readonly Controller[] = [
+  newJobController(),
+  newTTLAfterFinishedController(),
+];
