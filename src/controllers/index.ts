@@ -1,5 +1,6 @@
 /** Every controller the controller manager runs, in start order. Each controller adds its line here. */
 import type { Controller } from './controller.js';
+import { newCronJobController } from './cronjob.js';
 import { newJobController } from './job/controller.js';
 import { newTTLAfterFinishedController } from './job/ttl.js';
 
@@ -9,4 +10,5 @@ export { SharedInformers } from './controller.js';
 export const allControllers: readonly Controller[] = [
   newJobController(),
   newTTLAfterFinishedController(),
+  newCronJobController(),
 ];
