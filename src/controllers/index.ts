@@ -1,6 +1,7 @@
 /** Every controller the controller manager runs, in start order. Each controller adds its line here. */
 import type { Controller } from './controller.js';
 import { newCronJobController } from './cronjob.js';
+import { newResourceQuotaController } from './resourcequota.js';
 import { newJobController } from './job/controller.js';
 import { newTTLAfterFinishedController } from './job/ttl.js';
 
@@ -11,4 +12,5 @@ export const allControllers: readonly Controller[] = [
   newJobController(),
   newTTLAfterFinishedController(),
   newCronJobController(),
+  newResourceQuotaController(),
 ];
