@@ -2,6 +2,8 @@
 import type { Controller } from './controller.js';
 import { newCronJobController } from './cronjob.js';
 import { newResourceQuotaController } from './resourcequota.js';
+import { newVolumeBinderController } from './volume/binder.js';
+import { newLocalPathProvisioner } from './volume/localpath.js';
 import { newJobController } from './job/controller.js';
 import { newTTLAfterFinishedController } from './job/ttl.js';
 
@@ -13,4 +15,6 @@ export const allControllers: readonly Controller[] = [
   newTTLAfterFinishedController(),
   newCronJobController(),
   newResourceQuotaController(),
+  newVolumeBinderController(),
+  newLocalPathProvisioner(),
 ];
