@@ -41,12 +41,12 @@ describe('persistent volume binder and local-path provisioner', () => {
     const c = await bound('fast-one');
     assert.equal(c.spec.volumeName, 'medium');
     assert.equal(c.metadata.annotations?.['pv.kubernetes.io/bind-completed'], 'yes');
-    assert.equal(c.metadata.annotations?.['pv.kubernetes.io/bound-by-controller'], 'yes');
+    assert.equal(c.metadata.annotations['pv.kubernetes.io/bound-by-controller'], 'yes');
     assert.deepEqual(c.status?.capacity, { storage: '2Gi' });
-    assert.deepEqual(c.status?.accessModes, ['ReadWriteOnce']);
+    assert.deepEqual(c.status.accessModes, ['ReadWriteOnce']);
     const v = await eventually('medium Bound', async () => ((await getPV('medium')).status?.phase === 'Bound' ? getPV('medium') : undefined));
     assert.equal(v.spec.claimRef?.name, 'fast-one');
-    assert.equal(v.spec.claimRef?.uid, c.metadata.uid);
+    assert.equal(v.spec.claimRef.uid, c.metadata.uid);
     assert.equal(v.metadata.annotations?.['pv.kubernetes.io/bound-by-controller'], 'yes');
     assert.equal((await getPV('small')).status?.phase, 'Available');
     // Its claim gone, a Retain volume is Released.
@@ -71,7 +71,7 @@ describe('persistent volume binder and local-path provisioner', () => {
     });
     const b = await bound('data');
     assert.equal(b.metadata.annotations?.['volume.kubernetes.io/selected-node'], 'node-a');
-    assert.equal(b.metadata.annotations?.['volume.kubernetes.io/storage-provisioner'], 'rancher.io/local-path');
+    assert.equal(b.metadata.annotations['volume.kubernetes.io/storage-provisioner'], 'rancher.io/local-path');
     const name = `pvc-${c.metadata.uid ?? ''}`;
     assert.equal(b.spec.volumeName, name);
     const v = (await getPV(name)) as PV & { spec: { hostPath?: { path: string } } };

@@ -100,7 +100,10 @@ export function newVolumeBinderController(): Controller {
           pv = waitForConsumer && !candidates[0]?.spec.claimRef ? undefined : candidates[0];
         }
         if (pv) return bind(ctx.client, structuredClone(pv), claim);
-        if (waitForConsumer) return event(claim, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+        if (waitForConsumer) {
+          event(claim, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+          return;
+        }
         if (cls?.provisioner) {
           if (claim.metadata.annotations?.[ANN.storageProvisioner] !== cls.provisioner) {
             await ctx.client.patch(persistentVolumeClaims, claim.metadata.namespace ?? '', claim.metadata.name ?? '', { metadata: { annotations: { [ANN.storageProvisioner]: cls.provisioner, [ANN.betaStorageProvisioner]: cls.provisioner } } });
