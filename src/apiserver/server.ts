@@ -27,6 +27,7 @@ import { loadOrCreatePKI } from './pki.js';
 import { Registry } from './registry.js';
 import { asObject, decodeBody, parseRequestInfo, readBody, type RequestInfo } from './request.js';
 import { findReview, serveReview } from './reviews.js';
+import { serveMetrics } from './metrics.js';
 import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
 import { ServiceAllocator } from './serviceips.js';
@@ -135,6 +136,10 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
     if (!info) {
       discovery(path, res, req.headers.accept);
+      return;
+    }
+    if (info.group === 'metrics.k8s.io') {
+      send(res, { code: 200, body: serveMetrics(registry, info, url.searchParams, now()) });
       return;
     }
     const review = findReview(info.group, info.version, info.resource);

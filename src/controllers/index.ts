@@ -4,6 +4,7 @@ import { newCronJobController } from './cronjob.js';
 import { newResourceQuotaController } from './resourcequota.js';
 import { newVolumeBinderController } from './volume/binder.js';
 import { newLocalPathProvisioner } from './volume/localpath.js';
+import { newHPAController } from './hpa/controller.js';
 import { newJobController } from './job/controller.js';
 import { newTTLAfterFinishedController } from './job/ttl.js';
 
@@ -17,4 +18,5 @@ export const allControllers: readonly Controller[] = [
   newResourceQuotaController(),
   newVolumeBinderController(),
   newLocalPathProvisioner(),
+  newHPAController(),
 ];
