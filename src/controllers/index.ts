@@ -1,5 +1,6 @@
 /** Every controller the controller manager runs, in start order. Each controller adds its line here. */
 import type { Controller } from './controller.js';
+import { newGarbageCollector } from './garbagecollector.js';
 import { newNamespaceController } from './namespace.js';
 
 export type { Controller, ControllerContext } from './controller.js';
@@ -7,4 +8,5 @@ export { SharedInformers } from './controller.js';
 
 export const allControllers: readonly Controller[] = [
   newNamespaceController(),
+  newGarbageCollector(),
 ];

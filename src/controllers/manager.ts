@@ -3,6 +3,7 @@
  * informers while it holds the `kube-controller-manager` Lease, so that of
  * several `skiff server` processes on one datastore exactly one manages.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { runLeaderElection, type Client } from '../client/index.js';
@@ -37,6 +38,8 @@ export async function runControllerManager(o: ControllerManagerOptions, signal: 
       onError: (err) => log('leader election', { err: String(err) }),
       onStartedLeading: async (lead) => {
         log('controller manager leading', { controllers: controllers.map((c) => c.name) });
+        // Every informer and controller loop listens on it.
+        setMaxListeners(0, lead);
         const informers = new SharedInformers(o.client, { onError: (err) => log('informer', { err: String(err) }) });
         const ctx: ControllerContext = { client: o.client, informers, recorder: recorders(o.client, host), signal: lead, log };
         const running = controllers.map((c) => c.run(ctx).catch((err: unknown) => log('controller failed', { controller: c.name, err: err instanceof Error ? (err.stack ?? err.message) : String(err) })));

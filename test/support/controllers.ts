@@ -24,3 +24,22 @@ export function startControllers(api: TestAPIServer, controllers: readonly Contr
     },
   };
 }
+
+/**
+ * Poll `check` until it returns a value other than undefined/false, at most
+ * `attempts` times 50 ms apart (a bound on a hung controller, not a timing
+ * the test depends on); throws with `what` when it never does.
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, attempts = 600): Promise<T> {
+  let last: Error | undefined;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err instanceof Error ? err : new Error(String(err));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../api/meta.js';
+import { foregroundFinalizer, orphanFinalizer, type KubeObject } from '../../api/meta.js';
 import { isConflict, isNotFound } from '../../storage/errors.js';
 import { immortalNamespaces } from '../admission.js';
 import { APIError, badRequest, conflict, notFound } from '../errors.js';
@@ -37,10 +37,6 @@ export async function deleteOptions(call: Call): Promise<DeleteOptions> {
     throw badRequest('OrphanDependents and PropagationPolicy: Invalid value: "null": orphanDependents and deletionPropagation cannot be both set');
   return opts;
 }
-
-/** The garbage collector's finalizers: the orphan and foreground deletion modes wait on them. */
-export const orphanFinalizer = 'orphan';
-export const foregroundFinalizer = 'foregroundDeletion';
 
 /**
  * The object's finalizers once the DELETE's propagation policy is applied,
