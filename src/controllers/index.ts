@@ -2,6 +2,7 @@
 import type { Controller } from './controller.js';
 import { newGarbageCollector } from './garbagecollector.js';
 import { newNamespaceController } from './namespace.js';
+import { newRootCACertPublisher, newServiceAccountController } from './serviceaccount.js';
 
 export type { Controller, ControllerContext } from './controller.js';
 export { SharedInformers } from './controller.js';
@@ -9,4 +10,6 @@ export { SharedInformers } from './controller.js';
 export const allControllers: readonly Controller[] = [
   newNamespaceController(),
   newGarbageCollector(),
+  newServiceAccountController(),
+  newRootCACertPublisher(),
 ];

@@ -12,9 +12,10 @@ export interface TestControllers {
 
 /** Run `controllers` under a controller manager with short leases against `api`. */
 export function startControllers(api: TestAPIServer, controllers: readonly Controller[]): TestControllers {
-  const client = new Client(credentialsFromKubeconfig(api.kubeconfig), { userAgent: 'test-controllers' });
+  const credentials = credentialsFromKubeconfig(api.kubeconfig);
+  const client = new Client(credentials, { userAgent: 'test-controllers' });
   const abort = new AbortController();
-  const running = runControllerManager({ client, controllers, leaseDurationSeconds: 1, renewDeadlineSeconds: 1, retryPeriodSeconds: 0.2 }, abort.signal);
+  const running = runControllerManager({ client, controllers, rootCA: credentials.ca, leaseDurationSeconds: 1, renewDeadlineSeconds: 1, retryPeriodSeconds: 0.2 }, abort.signal);
   return {
     client,
     stop: async () => {
