@@ -34,6 +34,6 @@ describe('serviceaccount and root-ca-cert-publisher controllers', () => {
     await client.patch(configMaps, 'team', 'kube-root-ca.crt', { data: { 'ca.crt': 'tampered' } });
     await waitFor('the CA put back', async () => ((await client.get(configMaps, 'team', 'kube-root-ca.crt')).data as Record<string, string>)['ca.crt'] === api.server.caCert);
     await client.delete(configMaps, 'team', 'kube-root-ca.crt');
-    await waitFor('the CA re-published', async () => client.get(configMaps, 'team', 'kube-root-ca.crt').catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err))));
+    await waitFor('the CA re-published', async () => client.get(configMaps, "team", "kube-root-ca.crt").catch((err: unknown) => { if (isNotFound(err)) return undefined; throw err; }));
   });
 });
