@@ -1,5 +1,7 @@
 /** Every controller the controller manager runs, in start order. Each controller adds its line here. */
 import type { Controller } from './controller.js';
+import { newEndpointsController } from './endpoints.js';
+import { newEndpointSliceController } from './endpointslice.js';
 import { newGarbageCollector } from './garbagecollector.js';
 import { newNamespaceController } from './namespace.js';
 import { newRootCACertPublisher, newServiceAccountController } from './serviceaccount.js';
@@ -12,4 +14,6 @@ export const allControllers: readonly Controller[] = [
   newGarbageCollector(),
   newServiceAccountController(),
   newRootCACertPublisher(),
+  newEndpointsController(),
+  newEndpointSliceController(),
 ];
