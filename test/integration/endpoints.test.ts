@@ -66,15 +66,18 @@ describe('endpoint and endpointslice controllers', () => {
       return s.length === 2 && s.every((x) => x.endpoints.length === 1) && s;
     });
     const [s8080, s9090] = slices;
-    assert.equal(s8080?.metadata.labels?.['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
-    assert.equal(s8080?.addressType, 'IPv4');
-    assert.deepEqual(s8080?.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.controller]), [['Service', 'web', true]]);
-    assert.deepEqual(s8080?.endpoints[0]?.conditions, { ready: true, serving: true, terminating: false });
-    assert.equal(s8080?.endpoints[0]?.hostname, 'a');
-    assert.equal(s8080?.endpoints[0]?.nodeName, 'n1');
-    assert.equal(s8080?.endpoints[0]?.targetRef.name, 'web-a');
-    assert.deepEqual(s9090?.ports.map((p) => [p.name, p.port]), [['http', 9090]]);
-    assert.deepEqual(s9090?.endpoints[0]?.conditions, { ready: false, serving: false, terminating: false });
+    const e8080 = s8080?.endpoints[0];
+    const e9090 = s9090?.endpoints[0];
+    assert.ok(s8080 && s9090 && e8080 && e9090);
+    assert.equal(s8080.metadata.labels?.['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
+    assert.equal(s8080.addressType, 'IPv4');
+    assert.deepEqual(s8080.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.controller]), [['Service', 'web', true]]);
+    assert.deepEqual(e8080.conditions, { ready: true, serving: true, terminating: false });
+    assert.equal(e8080.hostname, 'a');
+    assert.equal(e8080.nodeName, 'n1');
+    assert.equal(e8080.targetRef.name, 'web-a');
+    assert.deepEqual(s9090.ports.map((p) => [p.name, p.port]), [['http', 9090]]);
+    assert.deepEqual(e9090.conditions, { ready: false, serving: false, terminating: false });
 
     await setReady('web-b', '10.42.0.6', true);
     await setReady('web-a', '10.42.0.5', false);

@@ -37,7 +37,7 @@ export const podSpec = (pod: KubeObject) => (pod.spec ?? {}) as PodSpec;
 export const hasSelector = (svc: KubeObject) => Object.keys(serviceSpec(svc).selector ?? {}).length > 0;
 
 /** The informers both controllers read, with handlers that queue the Services a change concerns. */
-export function watchServicesAndPods(ctx: ControllerContext, queue: WorkQueue<string>): { services: Informer; pods: Informer } {
+export function watchServicesAndPods(ctx: ControllerContext, queue: WorkQueue): { services: Informer; pods: Informer } {
   const svcs = ctx.informers.for(services);
   const podInf = ctx.informers.for(pods);
   svcs.addIndex('namespace', indexers.namespace);
