@@ -4,6 +4,7 @@ import { newEndpointsController } from './endpoints.js';
 import { newEndpointSliceController } from './endpointslice.js';
 import { newGarbageCollector } from './garbagecollector.js';
 import { newNamespaceController } from './namespace.js';
+import { newNodeLifecycleController } from './nodelifecycle.js';
 import { newRootCACertPublisher, newServiceAccountController } from './serviceaccount.js';
 
 export type { Controller, ControllerContext } from './controller.js';
@@ -16,4 +17,5 @@ export const allControllers: readonly Controller[] = [
   newRootCACertPublisher(),
   newEndpointsController(),
   newEndpointSliceController(),
+  newNodeLifecycleController(),
 ];
