@@ -31,6 +31,7 @@ import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
 import { ServiceAllocator } from './serviceips.js';
 import { crdHooks, startCRDController } from './crds.js';
+import { bootstrapPriorityClasses, priorityHooks } from './priority.js';
 
 const handlers: Record<RequestInfo['verb'], Handler> = {
   get,
@@ -88,7 +89,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   // Serves the custom resources of established CRDs; ready once those present at start are served.
   const crdController = startCRDController({ store: options.store, registry, now, signal: abort.signal, log });
   crdController.ready.catch(() => {}); // a datastore failure surfaces through registry.ready()
-  const hooks = new Map([...coreHooks(services), crdHooks()]);
+  const hooks = new Map([...coreHooks(services), crdHooks(), ...priorityHooks(registry)]);
   const ctx: HandlerContext = {
     store: options.store,
     registry,
@@ -224,6 +225,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   await bootstrapNamespaces(options.store, registry, now());
   const advertise = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
   await reconcileKubernetesService(options.store, registry, services, { ip: advertise, port }, now());
+  await bootstrapPriorityClasses(options.store, now());
   await crdController.ready;
   startCompactor({ store: options.store, intervalMs: options.compactionIntervalMs ?? 5 * 60_000, signal: abort.signal, onError: (err) => log('compaction failed', { err: String(err) }) });
   ready = true;

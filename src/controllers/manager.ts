@@ -39,9 +39,9 @@ export async function runControllerManager(o: ControllerManagerOptions, signal: 
       ...(o.retryPeriodSeconds ? { retryPeriodSeconds: o.retryPeriodSeconds } : {}),
       onError: (err) => log('leader election', { err: String(err) }),
       onStartedLeading: async (lead) => {
-        log('controller manager leading', { controllers: controllers.map((c) => c.name) });
-        // Every informer and controller loop listens on it.
+        // Every informer's watch and every controller listens on this signal.
         setMaxListeners(0, lead);
+        log('controller manager leading', { controllers: controllers.map((c) => c.name) });
         const informers = new SharedInformers(o.client, { onError: (err) => log('informer', { err: String(err) }) });
         const ctx: ControllerContext = { client: o.client, informers, recorder: recorders(o.client, host), signal: lead, log, ...(o.rootCA ? { rootCA: o.rootCA } : {}) };
         const running = controllers.map((c) => c.run(ctx).catch((err: unknown) => log('controller failed', { controller: c.name, err: err instanceof Error ? (err.stack ?? err.message) : String(err) })));
