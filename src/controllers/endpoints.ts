@@ -45,20 +45,27 @@ export function newEndpointsController(): Controller {
       const { services, pods } = watchServicesAndPods(ctx, queue);
       const eps = ctx.informers.for(endpoints);
       await ctx.informers.synced();
-      await runQueue(ctx, 'endpoint', queue, 4, (key) => syncEndpoints(ctx, services, pods, eps, key));
+      const kept = new Set<string>();
+      await runQueue(ctx, 'endpoint', queue, 4, (key) => syncEndpoints(ctx, services, pods, eps, kept, key));
     },
   };
 }
 
-async function syncEndpoints(ctx: ControllerContext, services: Informer, pods: Informer, eps: Informer, key: string): Promise<void> {
+/**
+ * Sync one Service's Endpoints. `kept` holds the keys of Services this
+ * controller keeps Endpoints for: when such a Service goes, so do its
+ * Endpoints. Unlike upstream, the hand-made Endpoints of a selector-less
+ * Service are left to whoever made them (`kubectl delete -f` of a manifest
+ * with both then finds them).
+ */
+async function syncEndpoints(ctx: ControllerContext, services: Informer, pods: Informer, eps: Informer, kept: Set<string>, key: string): Promise<void> {
   const [namespace, name] = splitKey(key);
   const svc = services.get(key);
-  if (!svc) {
-    // The Service is gone: so are the Endpoints it kept (hand-made ones of selector-less Services go with it too, as upstream).
-    if (eps.get(key)) await ctx.client.delete(endpoints, namespace, name).catch(ignoreNotFound);
+  if (!svc || !hasSelector(svc)) {
+    if (kept.delete(key) && !svc && eps.get(key)) await ctx.client.delete(endpoints, namespace, name).catch(ignoreNotFound);
     return;
   }
-  if (!hasSelector(svc)) return;
+  kept.add(key);
   const subsets = desiredSubsets(svc, selectedPods(pods, svc));
   const labels: Record<string, string> = { ...svc.metadata.labels };
   if (serviceSpec(svc).clusterIP === 'None') labels[headlessLabel] = '';
