@@ -55,7 +55,7 @@ describe('kubectl get columns of every built-in kind match upstream (golden file
   let skiff: SkiffProcess;
   const kc = () => skiff.kubeconfig;
   before(async () => {
-    // The test writes the status columns itself; running controllers would race it.
+    // Printers are the subject: no controllers racing the status columns the test writes, or adding objects (Endpoints, slices, accounts) to the fixture.
     skiff = await startSkiff({ args: ['--disable-controller-manager'] });
     kubectlOK(kc(), ['apply', '-f', fixture]);
     // Status-dependent columns, as the kubelet and controllers would write them.

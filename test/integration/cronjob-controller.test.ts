@@ -4,7 +4,7 @@ import { cronJobs, jobs } from '../../src/api/batch/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { newCronJobController } from '../../src/controllers/cronjob.js';
 import type { Job } from '../../src/controllers/job/types.js';
-import { eventsOf, eventually, startControllers, type ControllerHarness } from '../support/controllers.js';
+import { eventsOf, waitFor, startControllers, type ControllerHarness } from '../support/controllers.js';
 
 type CronJob = KubeObject & { status?: { active?: { name: string }[]; lastScheduleTime?: string; lastSuccessfulTime?: string } };
 
@@ -37,7 +37,7 @@ describe('cronjob controller (injected clock)', () => {
     return Math.floor(clock / 60_000);
   };
   const jobCount = async (cj: KubeObject, n: number) => {
-    await eventually(`${String(n)} jobs`, async () => ((await childJobs(cj)).length === n ? true : undefined));
+    await waitFor(`${String(n)} jobs`, async () => ((await childJobs(cj)).length === n ? true : undefined));
     return childJobs(cj);
   };
 
@@ -50,7 +50,7 @@ describe('cronjob controller (injected clock)', () => {
     assert.equal(j?.metadata.name, `every-${String(minute)}`);
     assert.equal(j.metadata.labels?.app, 'every');
     assert.equal(j.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'], new Date(minute * 60_000).toISOString().replace(/\.\d+Z$/, 'Z'));
-    const cur = await eventually('status', async () => {
+    const cur = await waitFor('status', async () => {
       const c = await h.client.get<CronJob>(cronJobs, 'default', 'every');
       return c.status?.active?.length === 1 ? c : undefined;
     });
@@ -58,10 +58,10 @@ describe('cronjob controller (injected clock)', () => {
     // The next minute: the Job still runs, Forbid starts nothing.
     advanceToNextMinute();
     await touch('every');
-    await eventually('JobAlreadyActive', async () => (await eventsOf(h.client, cj)).some((e) => e.reason === 'JobAlreadyActive' && e.message === 'Not starting job because prior execution is running and concurrency policy is Forbid'));
+    await waitFor('JobAlreadyActive', async () => (await eventsOf(h.client, cj)).some((e) => e.reason === 'JobAlreadyActive' && e.message === 'Not starting job because prior execution is running and concurrency policy is Forbid'));
     assert.equal((await childJobs(cj)).length, 1);
     await complete(j);
-    const seen = await eventually('SawCompletedJob and a new run', async () => {
+    const seen = await waitFor('SawCompletedJob and a new run', async () => {
       const c = await h.client.get<CronJob>(cronJobs, 'default', 'every');
       return c.status?.lastSuccessfulTime && (await childJobs(cj)).length === 2 ? c : undefined;
     });
@@ -78,7 +78,7 @@ describe('cronjob controller (injected clock)', () => {
     const [first] = await jobCount(cj, 1);
     advanceToNextMinute();
     await touch('replace');
-    await eventually('replaced', async () => {
+    await waitFor('replaced', async () => {
       const js = await childJobs(cj);
       return js.length === 1 && js[0]?.metadata.uid !== first?.metadata.uid ? true : undefined;
     });
@@ -98,7 +98,7 @@ describe('cronjob controller (injected clock)', () => {
     await complete(a);
     clock += 1000;
     await complete(b);
-    await eventually('oldest removed', async () => {
+    await waitFor('oldest removed', async () => {
       const js = await childJobs(cj);
       return js.length === 1 && js[0]?.metadata.uid === b.metadata.uid ? true : undefined;
     });

@@ -5,7 +5,7 @@ import { horizontalPodAutoscalersV2 } from '../../src/api/autoscaling/index.js';
 import { pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { newHPAController } from '../../src/controllers/hpa/controller.js';
-import { eventsOf, eventually, setPodPhase, startControllers, type ControllerHarness } from '../support/controllers.js';
+import { eventsOf, waitFor, setPodPhase, startControllers, type ControllerHarness } from '../support/controllers.js';
 
 type HPA = KubeObject & { status?: { desiredReplicas?: number; lastScaleTime?: string; currentMetrics?: { resource: { name: string; current: { averageUtilization?: number } } }[]; conditions?: { type: string; status: string; reason: string }[] } };
 type PodMetricsList = { kind: string; items: { metadata: { name: string }; containers: { name: string; usage: Record<string, string> }[] }[] };
@@ -58,8 +58,8 @@ describe('metrics.k8s.io and the HPA controller (injected clock)', () => {
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 5, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },
     });
     // 150% of requests against a 50% target: 6 pods wanted, 5 allowed.
-    await eventually('scaled to 5', async () => ((await replicas()) === 5 ? true : undefined));
-    const up = await eventually('status', async () => {
+    await waitFor('scaled to 5', async () => ((await replicas()) === 5 ? true : undefined));
+    const up = await waitFor('status', async () => {
       const cur = await h.client.get<HPA>(horizontalPodAutoscalersV2, 'default', 'web');
       return cur.status?.desiredReplicas === 5 && cur.status.currentMetrics ? cur : undefined;
     });
@@ -72,13 +72,13 @@ describe('metrics.k8s.io and the HPA controller (injected clock)', () => {
     // Load drops: the 300 s scale-down window holds the replicas.
     await setUsage('web-a', '10m');
     await setUsage('web-b', '10m');
-    await eventually('ScaleDownStabilized', async () => {
+    await waitFor('ScaleDownStabilized', async () => {
       const cur = await h.client.get<HPA>(horizontalPodAutoscalersV2, 'default', 'web');
       return cond(cur, 'AbleToScale')?.reason === 'ScaleDownStabilized' ? true : undefined;
     });
     assert.equal(await replicas(), 5);
     clock += 301_000;
-    await eventually('scaled to 1', async () => ((await replicas()) === 1 ? true : undefined));
+    await waitFor('scaled to 1', async () => ((await replicas()) === 1 ? true : undefined));
     assert.ok((await eventsOf(h.client, hpa)).some((e) => e.reason === 'SuccessfulRescale' && e.message === 'New size: 1; reason: All metrics below target'));
   });
 });

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../src/api/meta.js';
 import { newJobController } from '../../src/controllers/job/controller.js';
 import { newTTLAfterFinishedController } from '../../src/controllers/job/ttl.js';
 import type { Job } from '../../src/controllers/job/types.js';
-import { eventsOf, eventually, setPodPhase, startControllers, type ControllerHarness } from '../support/controllers.js';
+import { eventsOf, waitFor, setPodPhase, startControllers, type ControllerHarness } from '../support/controllers.js';
 
 type Pod = KubeObject & { spec: { hostname?: string; containers: { env?: { name: string }[] }[] }; status?: { phase?: string } };
 
@@ -36,7 +36,7 @@ describe('job controller', () => {
     const j = await h.client.create(jobs, 'default', job('three', { completions: 3, parallelism: 2 }));
     let done = 0;
     while (done < 3) {
-      const batch = await eventually('pods to run', async () => {
+      const batch = await waitFor('pods to run', async () => {
         const ps = await jobPods(j, running);
         return ps.length === Math.min(2, 3 - done) ? ps : undefined;
       });
@@ -46,9 +46,9 @@ describe('job controller', () => {
       assert.equal(p.metadata.ownerReferences?.[0]?.uid, j.metadata.uid);
       await setPodPhase(h.client, p, 'Succeeded');
       done++;
-      await eventually('success counted', async () => ((await getJob('three')).status?.succeeded === done ? true : undefined));
+      await waitFor('success counted', async () => ((await getJob('three')).status?.succeeded === done ? true : undefined));
     }
-    const finished = await eventually('Complete', async () => {
+    const finished = await waitFor('Complete', async () => {
       const cur = await getJob('three');
       return cur.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') ? cur : undefined;
     });
@@ -67,14 +67,14 @@ describe('job controller', () => {
   test('backoffLimit: the second failure fails the Job with BackoffLimitExceeded', async () => {
     const j = await h.client.create(jobs, 'default', job('flaky', { backoffLimit: 1 }));
     for (let i = 1; i <= 2; i++) {
-      const [p] = await eventually('a pod', async () => {
+      const [p] = await waitFor('a pod', async () => {
         const ps = await jobPods(j, running);
         return ps.length === 1 ? ps : undefined;
       });
       await setPodPhase(h.client, p as Pod, 'Failed');
-      await eventually('failure counted', async () => ((await getJob('flaky')).status?.failed === i ? true : undefined));
+      await waitFor('failure counted', async () => ((await getJob('flaky')).status?.failed === i ? true : undefined));
     }
-    const failed = await eventually('Failed', async () => {
+    const failed = await waitFor('Failed', async () => {
       const cur = await getJob('flaky');
       return cur.status?.conditions?.find((c) => c.type === 'Failed') ? cur : undefined;
     });
@@ -89,7 +89,7 @@ describe('job controller', () => {
 
   test('Indexed: one pod per index with its annotation, label, hostname and env; completedIndexes', async () => {
     const j = await h.client.create(jobs, 'default', job('idx', { completions: 3, parallelism: 3, completionMode: 'Indexed' }));
-    const ps = await eventually('three pods', async () => {
+    const ps = await waitFor('three pods', async () => {
       const list = await jobPods(j, running);
       return list.length === 3 ? list : undefined;
     });
@@ -102,12 +102,12 @@ describe('job controller', () => {
     assert.ok(p1.spec.containers[0]?.env?.some((e) => e.name === 'JOB_COMPLETION_INDEX'));
     // Index 1 fails once: it is recreated under the same index.
     await setPodPhase(h.client, p1, 'Failed');
-    const again = await eventually('index 1 again', async () => (await jobPods(j, running)).find((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '1' && p.metadata.uid !== p1.metadata.uid));
+    const again = await waitFor('index 1 again', async () => (await jobPods(j, running)).find((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '1' && p.metadata.uid !== p1.metadata.uid));
     await setPodPhase(h.client, byIndex.get('0') as Pod, 'Succeeded');
     await setPodPhase(h.client, byIndex.get('2') as Pod, 'Succeeded');
-    await eventually('0 and 2 done', async () => ((await getJob('idx')).status?.completedIndexes === '0,2' ? true : undefined));
+    await waitFor('0 and 2 done', async () => ((await getJob('idx')).status?.completedIndexes === '0,2' ? true : undefined));
     await setPodPhase(h.client, again, 'Succeeded');
-    const done = await eventually('Complete', async () => {
+    const done = await waitFor('Complete', async () => {
       const cur = await getJob('idx');
       return cur.status?.conditions?.some((c) => c.type === 'Complete') ? cur : undefined;
     });
@@ -118,16 +118,16 @@ describe('job controller', () => {
 
   test('suspend deletes the pods and sets Suspended; resuming runs them again', async () => {
     const j = await h.client.create(jobs, 'default', job('sus', { parallelism: 2, completions: 2 }));
-    await eventually('two pods', async () => ((await jobPods(j, running)).length === 2 ? true : undefined));
+    await waitFor('two pods', async () => ((await jobPods(j, running)).length === 2 ? true : undefined));
     await h.client.patch(jobs, 'default', 'sus', { spec: { suspend: true } });
-    const suspended = await eventually('Suspended', async () => {
+    const suspended = await waitFor('Suspended', async () => {
       const cur = await getJob('sus');
       return cur.status?.conditions?.some((c) => c.type === 'Suspended' && c.status === 'True') && (await jobPods(j, running)).length === 0 ? cur : undefined;
     });
     assert.equal(suspended.status?.active, 0);
     assert.equal(suspended.status.startTime, undefined);
     await h.client.patch(jobs, 'default', 'sus', { spec: { suspend: false } });
-    await eventually('resumed', async () => {
+    await waitFor('resumed', async () => {
       const cur = await getJob('sus');
       return cur.status?.conditions?.some((c) => c.type === 'Suspended' && c.status === 'False' && c.reason === 'JobResumed') && (await jobPods(j, running)).length === 2 ? true : undefined;
     });
@@ -135,7 +135,7 @@ describe('job controller', () => {
 
   test('activeDeadlineSeconds fails the Job with DeadlineExceeded and removes its pods', async () => {
     const j = await h.client.create(jobs, 'default', job('late', { activeDeadlineSeconds: 1 }));
-    const failed = await eventually('Failed', async () => {
+    const failed = await waitFor('Failed', async () => {
       const cur = await getJob('late');
       return cur.status?.conditions?.find((c) => c.type === 'Failed') ? cur : undefined;
     });
@@ -146,12 +146,12 @@ describe('job controller', () => {
 
   test('ttlSecondsAfterFinished: a finished Job is deleted', async () => {
     const j = await h.client.create(jobs, 'default', job('short-lived', { ttlSecondsAfterFinished: 0 }));
-    const [p] = await eventually('a pod', async () => {
+    const [p] = await waitFor('a pod', async () => {
       const ps = await jobPods(j, running);
       return ps.length === 1 ? ps : undefined;
     });
     await setPodPhase(h.client, p as Pod, 'Succeeded');
-    await eventually('job deleted', async () => {
+    await waitFor('job deleted', async () => {
       try {
         await getJob('short-lived');
         return undefined;

@@ -4,7 +4,7 @@ import { configMaps, namespaces, pods, resourceQuotas } from '../../src/api/core
 import type { KubeObject } from '../../src/api/meta.js';
 import { APIStatusError } from '../../src/client/index.js';
 import { newResourceQuotaController } from '../../src/controllers/resourcequota.js';
-import { eventually, startControllers, type ControllerHarness } from '../support/controllers.js';
+import { waitFor, startControllers, type ControllerHarness } from '../support/controllers.js';
 
 type Quota = KubeObject & { status?: { hard?: Record<string, string>; used?: Record<string, string> } };
 const ns = 'quota-test';
@@ -28,7 +28,7 @@ describe('resource quota: usage and admission', () => {
   });
   const quota = (name: string) => h.client.get<Quota>(resourceQuotas, ns, name);
   const usedIs = (name: string, want: Record<string, string>) =>
-    eventually(`${name} used ${JSON.stringify(want)}`, async () => {
+    waitFor(`${name} used ${JSON.stringify(want)}`, async () => {
       const q = await quota(name);
       return JSON.stringify(q.status?.used) === JSON.stringify({ ...q.status?.used, ...want }) ? q : undefined;
     });

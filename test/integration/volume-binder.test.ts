@@ -6,7 +6,7 @@ import type { KubeObject } from '../../src/api/meta.js';
 import { newVolumeBinderController } from '../../src/controllers/volume/binder.js';
 import { newLocalPathProvisioner } from '../../src/controllers/volume/localpath.js';
 import type { PV, PVC } from '../../src/controllers/volume/types.js';
-import { eventsOf, eventually, startControllers, type ControllerHarness } from '../support/controllers.js';
+import { eventsOf, waitFor, startControllers, type ControllerHarness } from '../support/controllers.js';
 
 const pv = (name: string, storage: string, labels: Record<string, string> = {}) => ({
   apiVersion: 'v1',
@@ -31,7 +31,7 @@ describe('persistent volume binder and local-path provisioner', () => {
   });
   const getPV = (name: string) => h.client.get<PV>(persistentVolumes, '', name);
   const getPVC = (name: string) => h.client.get<PVC>(persistentVolumeClaims, 'default', name);
-  const bound = (name: string) => eventually(`${name} Bound`, async () => ((await getPVC(name)).status?.phase === 'Bound' ? getPVC(name) : undefined));
+  const bound = (name: string) => waitFor(`${name} Bound`, async () => ((await getPVC(name)).status?.phase === 'Bound' ? getPVC(name) : undefined));
 
   test('a claim binds to the smallest matching static volume (class, modes, capacity, selector)', async () => {
     await h.client.create(persistentVolumes, '', pv('small', '1Gi', { tier: 'slow' }));
@@ -44,24 +44,24 @@ describe('persistent volume binder and local-path provisioner', () => {
     assert.equal(c.metadata.annotations['pv.kubernetes.io/bound-by-controller'], 'yes');
     assert.deepEqual(c.status?.capacity, { storage: '2Gi' });
     assert.deepEqual(c.status.accessModes, ['ReadWriteOnce']);
-    const v = await eventually('medium Bound', async () => ((await getPV('medium')).status?.phase === 'Bound' ? getPV('medium') : undefined));
+    const v = await waitFor('medium Bound', async () => ((await getPV('medium')).status?.phase === 'Bound' ? getPV('medium') : undefined));
     assert.equal(v.spec.claimRef?.name, 'fast-one');
     assert.equal(v.spec.claimRef.uid, c.metadata.uid);
     assert.equal(v.metadata.annotations?.['pv.kubernetes.io/bound-by-controller'], 'yes');
     assert.equal((await getPV('small')).status?.phase, 'Available');
     // Its claim gone, a Retain volume is Released.
     await h.client.delete(persistentVolumeClaims, 'default', 'fast-one');
-    await eventually('medium Released', async () => ((await getPV('medium')).status?.phase === 'Released' ? true : undefined));
+    await waitFor('medium Released', async () => ((await getPV('medium')).status?.phase === 'Released' ? true : undefined));
   });
 
   test('local-path: the default class; a volume on the node its first pod was put on; removed with its claim', async () => {
-    const sc = await eventually('local-path class', () => h.client.get<KubeObject & { provisioner: string; volumeBindingMode: string; reclaimPolicy: string }>(storageClasses, '', 'local-path'));
+    const sc = await waitFor('local-path class', () => h.client.get<KubeObject & { provisioner: string; volumeBindingMode: string; reclaimPolicy: string }>(storageClasses, '', 'local-path'));
     assert.equal(sc.provisioner, 'rancher.io/local-path');
     assert.equal(sc.volumeBindingMode, 'WaitForFirstConsumer');
     assert.equal(sc.reclaimPolicy, 'Delete');
     assert.equal(sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'], 'true');
     const c = await h.client.create<PVC>(persistentVolumeClaims, 'default', claim('data', '2Gi', { storageClassName: 'local-path' }));
-    await eventually('WaitForFirstConsumer', async () => (await eventsOf(h.client, c)).some((e) => e.reason === 'WaitForFirstConsumer'));
+    await waitFor('WaitForFirstConsumer', async () => (await eventsOf(h.client, c)).some((e) => e.reason === 'WaitForFirstConsumer'));
     assert.equal((await getPVC('data')).spec.volumeName, undefined);
     await h.client.create(pods, 'default', {
       apiVersion: 'v1',
@@ -83,7 +83,7 @@ describe('persistent volume binder and local-path provisioner', () => {
     const events = await eventsOf(h.client, c);
     assert.ok(events.some((e) => e.reason === 'ProvisioningSucceeded' && e.message === `Successfully provisioned volume ${name}`));
     await h.client.delete(persistentVolumeClaims, 'default', 'data');
-    await eventually('volume deleted', async () => {
+    await waitFor('volume deleted', async () => {
       try {
         await getPV(name);
         return undefined;

@@ -1,42 +1,63 @@
 /**
- * An in-process API server with some controllers running against it
- * through the controller manager (short leases), for integration tests;
- * tests play the kubelet by writing pod status.
+ * Controllers running through the controller manager (short leases)
+ * against an in-process API server, for integration tests; tests play the
+ * kubelet by writing pod status.
  */
-import { Client, credentialsFromKubeconfig } from '../../src/client/index.js';
+import { pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
+import { Client, credentialsFromKubeconfig } from '../../src/client/index.js';
 import type { Controller } from '../../src/controllers/index.js';
 import { runControllerManager } from '../../src/controllers/manager.js';
-import { pods } from '../../src/api/core/index.js';
 import { startTestAPIServer, type TestAPIServer } from './apiserver.js';
 
-export interface ControllerHarness {
-  readonly api: TestAPIServer;
+/** Controllers running against a test API server; always `stop()` them in an `after`/`finally`. */
+export interface TestControllers {
+  /** A client of the same server, for the test's own requests. */
   readonly client: Client;
-  /** Stops the controllers, then the API server. */
+  /** Stops the controllers (not the API server). */
   stop(): Promise<void>;
 }
 
-/** Start an API server and run `controllers` against it; always `stop()` it. */
-export async function startControllers(controllers: readonly Controller[]): Promise<ControllerHarness> {
-  const api = await startTestAPIServer();
-  const client = new Client(credentialsFromKubeconfig(api.kubeconfig), { userAgent: 'kube-controller-manager' });
+/** Run `controllers` under a controller manager with short leases against `api`. */
+export function runControllers(api: TestAPIServer, controllers: readonly Controller[]): TestControllers {
+  const credentials = credentialsFromKubeconfig(api.kubeconfig);
+  const client = new Client(credentials, { userAgent: 'kube-controller-manager' });
   const abort = new AbortController();
-  const running = runControllerManager({ client, controllers, leaseDurationSeconds: 1, renewDeadlineSeconds: 1, retryPeriodSeconds: 0.2 }, abort.signal);
+  const running = runControllerManager({ client, controllers, rootCA: credentials.ca, leaseDurationSeconds: 1, renewDeadlineSeconds: 1, retryPeriodSeconds: 0.2 }, abort.signal);
   return {
-    api,
     client,
     stop: async () => {
       abort.abort();
       await running.catch(() => {});
       client.close();
+    },
+  };
+}
+
+export interface ControllerHarness extends TestControllers {
+  readonly api: TestAPIServer;
+}
+
+/** Start an API server of its own and run `controllers` against it; `stop()` stops both. */
+export async function startControllers(controllers: readonly Controller[]): Promise<ControllerHarness> {
+  const api = await startTestAPIServer();
+  const running = runControllers(api, controllers);
+  return {
+    api,
+    client: running.client,
+    stop: async () => {
+      await running.stop();
       await api.stop();
     },
   };
 }
 
-/** Polls `check` until it returns a value other than undefined/false, failing after `attempts` tries (a bound, not a timing). */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, attempts = 300): Promise<T> {
+/**
+ * Poll `check` until it returns a value other than undefined/false, at most
+ * `attempts` times 50 ms apart (a bound on a hung controller, not a timing
+ * the test depends on); throws with `what` when it never does.
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, attempts = 600): Promise<T> {
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
@@ -47,7 +68,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`gave up waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
 /** Play the kubelet: set a pod's phase (and Ready for Running). */

@@ -23,16 +23,27 @@ export interface PodLike extends KubeObject {
   };
 }
 
-export const podPhase = (p: PodLike): string => p.status?.phase ?? 'Pending';
+/** The status fields controllers read, of any pod object. */
+interface PodStatus {
+  phase?: string;
+  podIP?: string;
+  podIPs?: { ip: string }[];
+  conditions?: { type: string; status: string; lastTransitionTime?: string }[];
+}
+
+/** The pod's status, typed loosely (the API types pods as plain objects). */
+export const podStatus = (pod: KubeObject) => (pod.status ?? {}) as PodStatus;
+
+export const podPhase = (p: KubeObject): string => podStatus(p).phase ?? 'Pending';
 
 /** Succeeded or Failed: the pod will not run again. */
-export const isPodTerminal = (p: PodLike): boolean => podPhase(p) === 'Succeeded' || podPhase(p) === 'Failed';
+export const isPodTerminal = (p: KubeObject): boolean => podPhase(p) === 'Succeeded' || podPhase(p) === 'Failed';
 
 /** Neither terminal nor being deleted: counts toward a controller's active pods. */
-export const isPodActive = (p: PodLike): boolean => !isPodTerminal(p) && !p.metadata.deletionTimestamp;
+export const isPodActive = (p: KubeObject): boolean => !isPodTerminal(p) && !p.metadata.deletionTimestamp;
 
 /** The pod's Ready condition is True. */
-export const isPodReady = (p: PodLike): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+export const isPodReady = (p: KubeObject): boolean => podStatus(p).conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** The owner reference with `controller: true`, if any. */
 export const controllerRef = (o: KubeObject): OwnerReference | undefined => o.metadata.ownerReferences?.find((r) => r.controller === true);
