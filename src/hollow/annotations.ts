@@ -13,17 +13,19 @@
  *   to stop once the pod is deleted. Default: they never stop on their own
  *   (as a process that ignores SIGTERM), so they are killed when the grace
  *   period ends; with N shorter than the grace period they stop after N.
- * - `skiff.io/hollow-cpu-usage: "250m"`, `skiff.io/hollow-memory-usage:
- *   "64Mi"` — the usage each container reports (see usage.ts); on a Node,
- *   the default for its pods.
+ * - `skiff.io/hollow-usage: '{"cpu":"250m","memory":"64Mi"}'` — the pod's
+ *   CPU and memory usage, as the metrics API (src/apiserver/metrics.ts)
+ *   serves it to `kubectl top` and the HorizontalPodAutoscaler. Set it on a
+ *   pod (or a pod template) to give the pod a load; a hollow node started
+ *   with a default usage writes it on the running pods that have none.
  */
 import type { KubeObject } from '../api/meta.js';
 
 export const EXIT_AFTER_ANNOTATION = 'skiff.io/hollow-exit-after-seconds';
 export const EXIT_CODE_ANNOTATION = 'skiff.io/hollow-exit-code';
 export const TERMINATION_ANNOTATION = 'skiff.io/hollow-termination-seconds';
-export const CPU_USAGE_ANNOTATION = 'skiff.io/hollow-cpu-usage';
-export const MEMORY_USAGE_ANNOTATION = 'skiff.io/hollow-memory-usage';
+/** The same name as `USAGE_ANNOTATION` of src/apiserver/metrics.ts, which reads it (components do not import each other). */
+export const USAGE_ANNOTATION = 'skiff.io/hollow-usage';
 
 /** A non-negative number of seconds from an annotation, else undefined (absent or malformed: ignored). */
 export function secondsAnnotation(obj: KubeObject, name: string): number | undefined {

@@ -10,7 +10,7 @@ import { nodes as nodesRef, pods as podsRef } from '../api/core/index.js';
 import { leases as leasesRef } from '../api/coordination/index.js';
 import { Informer, isConflict, isNotFound, keyOf, runWorkers, sleep, WorkQueue, type Client } from '../client/index.js';
 import { discardLogger, type Logger } from '../log.js';
-import { secondsAnnotation, TERMINATION_ANNOTATION } from './annotations.js';
+import { secondsAnnotation, TERMINATION_ANNOTATION, USAGE_ANNOTATION } from './annotations.js';
 import { leaseObject, NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE, nodeConditions, ordered, RUNTIME } from './node.js';
 import { isTerminal, planPodStatus, terminatedStatus, type Pod, type PodStatus } from './pod-status.js';
 import { registerNodes, type NodeState, type NodeTemplate } from './register.js';
@@ -30,6 +30,8 @@ export interface HollowOptions {
   readonly leaseDurationSeconds?: number;
   /** Node status is reported this often when nothing changes (the kubelet's `nodeStatusReportFrequency`, 5 min). */
   readonly statusReportSeconds?: number;
+  /** Usage written (`skiff.io/hollow-usage`) on running pods that have none; absent: none is written. */
+  readonly defaultPodUsage?: { readonly cpu: string; readonly memory: string };
   /** Requests in flight at most (default 32). */
   readonly maxInflight?: number;
   readonly log?: Logger;
@@ -69,6 +71,7 @@ export async function runHollowNodes(o: HollowOptions, signal: AbortSignal): Pro
     if (h) h.node.ips.release(h.ip);
     held.delete(key);
   };
+  const usage = o.defaultPodUsage ? JSON.stringify({ cpu: o.defaultPodUsage.cpu, memory: o.defaultPodUsage.memory }) : undefined;
   const ours = (p: Pod) => nodes.has(p.spec?.nodeName ?? '');
   const enqueue = (p: Pod) => {
     if (ours(p)) queue.add(keyOf(p));
@@ -103,6 +106,9 @@ export async function runHollowNodes(o: HollowOptions, signal: AbortSignal): Pro
     }
     const plan = planPodStatus(pod, { now: now(), hostIP: node.config.internalIP, podIP, runtime: RUNTIME });
     if (plan.status) await writeStatus(ns, name, plan.status);
+    if (usage && (plan.status ?? pod.status)?.phase === 'Running' && pod.metadata.annotations?.[USAGE_ANNOTATION] === undefined) {
+      await limiter.run(() => o.client.patch(podsRef, ns, name, { metadata: { annotations: { [USAGE_ANNOTATION]: usage } } }, 'merge'));
+    }
     if (plan.recheckAt !== undefined) queue.addAfter(key, plan.recheckAt - now());
   };
 

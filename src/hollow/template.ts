@@ -1,5 +1,4 @@
 import type { Client } from '../client/index.js';
-import { CPU_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION } from './annotations.js';
 import { DEFAULT_MAX_PODS, RUNTIME } from './node.js';
 import type { NodeTemplate } from './register.js';
 
@@ -9,18 +8,11 @@ export interface NodeShape {
   readonly cpu: string;
   readonly memoryBytes: number;
   readonly maxPods?: number;
-  /** Default usage of each container of the node's pods (usage.ts). */
-  readonly podCPUUsage?: string | undefined;
-  readonly podMemoryUsage?: string | undefined;
 }
 
 /** The node template: the shape given, and the server's version as the kubelet's and the runtime's (a kubelet matches its control plane). */
 export async function nodeTemplate(client: Client, shape: NodeShape): Promise<NodeTemplate> {
   const version = await client.request<{ gitVersion?: string }>('GET', '/version');
-  const annotations = {
-    ...(shape.podCPUUsage ? { [CPU_USAGE_ANNOTATION]: shape.podCPUUsage } : {}),
-    ...(shape.podMemoryUsage ? { [MEMORY_USAGE_ANNOTATION]: shape.podMemoryUsage } : {}),
-  };
   return {
     internalIP: shape.internalIP,
     cpu: shape.cpu,
@@ -29,6 +21,5 @@ export async function nodeTemplate(client: Client, shape: NodeShape): Promise<No
     kubeletVersion: version.gitVersion ?? '',
     // The simulated runtime is part of skiff: it has skiff's version.
     runtimeVersion: `${RUNTIME}://${version.gitVersion ?? ''}`,
-    ...(Object.keys(annotations).length ? { annotations } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { nodes, pods } from '../../src/api/core/index.js';
 import { leases } from '../../src/api/coordination/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { Client, credentialsFromKubeconfig, Informer, isNotFound, sleep, type ListOptions, type ObjectList, type ResourceRef } from '../../src/client/index.js';
-import { EXIT_AFTER_ANNOTATION, EXIT_CODE_ANNOTATION, runHollowNodes, TERMINATION_ANNOTATION } from '../../src/hollow/index.js';
+import { EXIT_AFTER_ANNOTATION, EXIT_CODE_ANNOTATION, runHollowNodes, TERMINATION_ANNOTATION, USAGE_ANNOTATION } from '../../src/hollow/index.js';
 import type { Pod, PodStatus } from '../../src/hollow/pod-status.js';
 import { startTestAPIServer, type TestAPIServer } from '../support/apiserver.js';
 import { startHollowNodes, testNodeTemplate, type TestHollowNodes } from '../support/hollow.js';
@@ -42,7 +42,7 @@ before(async () => {
   const record = (p: Pod) => history.set(p.metadata.name ?? '', [...(history.get(p.metadata.name ?? '') ?? []), p]);
   podInformer.on({ add: record, update: (_, p) => record(p), delete: (p) => record({ ...p, kind: 'Deleted' }) });
   void podInformer.run(watching.signal);
-  hollow = await startHollowNodes(api, 3, { leaseDurationSeconds: 2 });
+  hollow = await startHollowNodes(api, 3, { leaseDurationSeconds: 2, defaultPodUsage: { cpu: '100m', memory: '32Mi' } });
 });
 after(async () => {
   watching.abort();
@@ -211,5 +211,21 @@ describe('hollow nodes', () => {
       await running;
       forgetful.close();
     }
+  });
+
+  test("running pods report the node's default usage unless they carry their own, and the metrics API serves it", async () => {
+    await client.create(pods, 'default', pod('busy', { nodeName: 'hollow-0', annotations: { [USAGE_ANNOTATION]: '{"cpu":"750m","memory":"1Gi"}' } }));
+    await client.create(pods, 'default', pod('idle', { nodeName: 'hollow-0' }));
+    const idle = await until('usage reported', async () => {
+      const p = await getPod('idle');
+      return p.metadata.annotations?.[USAGE_ANNOTATION] ? p : undefined;
+    });
+    assert.deepEqual(JSON.parse(idle.metadata.annotations?.[USAGE_ANNOTATION] ?? ''), { cpu: '100m', memory: '32Mi' });
+    const metrics = await until('metrics', async () => {
+      const r = await api.request('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/busy');
+      return r.status === 200 ? (r.body as { containers: { name: string; usage: { cpu: string } }[] }) : undefined;
+    });
+    assert.deepEqual(metrics.containers.map((c) => [c.name, c.usage.cpu]), [['app', '750m']]);
+    assert.equal((await getPod('busy')).metadata.annotations?.[USAGE_ANNOTATION], '{"cpu":"750m","memory":"1Gi"}');
   });
 });

@@ -36,7 +36,7 @@ export const testNodeTemplate: NodeTemplate = {
 export async function startHollowNodes(
   api: TestAPIServer,
   count: number,
-  options: { prefix?: string; template?: Partial<NodeTemplate> } & Partial<Pick<HollowOptions, 'leaseDurationSeconds' | 'statusReportSeconds' | 'clusterCIDR' | 'nodeCIDRMaskSize' | 'log'>> = {},
+  options: { prefix?: string; template?: Partial<NodeTemplate> } & Partial<Pick<HollowOptions, 'leaseDurationSeconds' | 'statusReportSeconds' | 'clusterCIDR' | 'nodeCIDRMaskSize' | 'defaultPodUsage' | 'log'>> = {},
 ): Promise<TestHollowNodes> {
   const { prefix = 'hollow-', template, ...rest } = options;
   const names = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
