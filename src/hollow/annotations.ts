@@ -10,9 +10,9 @@
  *   restart at once (restartCount + 1) and exit again N seconds later.
  * - `skiff.io/hollow-exit-code: "C"` — their exit code (default 0).
  * - `skiff.io/hollow-termination-seconds: "N"` — how long the containers take
- *   to stop once the pod is deleted. Default: they never stop on their own
- *   (as a process that ignores SIGTERM), so they are killed when the grace
- *   period ends; with N shorter than the grace period they stop after N.
+ *   to stop once the pod is deleted (default 0: at once, exit code 0). If N
+ *   is not shorter than the grace period they are killed when it ends (exit
+ *   code 137), as a process that ignores SIGTERM.
  * - `skiff.io/hollow-usage: '{"cpu":"250m","memory":"64Mi"}'` — the pod's
  *   CPU and memory usage, as the metrics API (src/apiserver/metrics.ts)
  *   serves it to `kubectl top` and the HorizontalPodAutoscaler. Set it on a

@@ -124,8 +124,9 @@ export async function runHollowNodes(o: HollowOptions, signal: AbortSignal): Pro
   const terminate = async (key: string, pod: Pod, ns: string, name: string): Promise<void> => {
     const deadline = Date.parse(pod.metadata.deletionTimestamp ?? '');
     const grace = pod.metadata.deletionGracePeriodSeconds ?? 0;
-    const stopAfter = secondsAnnotation(pod, TERMINATION_ANNOTATION);
-    const selfStop = stopAfter === undefined ? Infinity : deadline - grace * 1000 + stopAfter * 1000;
+    // Simulated containers stop as soon as they are told to, unless the pod says they take longer.
+    const stopAfter = secondsAnnotation(pod, TERMINATION_ANNOTATION) ?? 0;
+    const selfStop = deadline - grace * 1000 + stopAfter * 1000;
     const stopAt = Math.min(deadline, selfStop);
     const started = (pod.status?.containerStatuses ?? []).length > 0;
     if (started && !isTerminal(pod)) {

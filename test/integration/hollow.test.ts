@@ -140,8 +140,8 @@ describe('hollow nodes', () => {
     assert.equal((await getPod('elsewhere')).status?.phase, 'Pending');
   });
 
-  test('deletion: the containers are killed when the grace period ends, then the pod is deleted', async () => {
-    await client.create(pods, 'default', pod('graceful', { nodeName: 'hollow-1' }));
+  test('deletion: containers slower to stop than the grace period are killed when it ends, then the pod is deleted', async () => {
+    await client.create(pods, 'default', pod('graceful', { nodeName: 'hollow-1', annotations: { [TERMINATION_ANNOTATION]: '600' } }));
     await until('Running', async () => ((await getPod('graceful')).status?.phase === 'Running' ? true : undefined));
     await client.delete(pods, 'default', 'graceful', { gracePeriodSeconds: 2 });
     const marked = await getPod('graceful');
@@ -156,14 +156,22 @@ describe('hollow nodes', () => {
     assert.ok(Date.parse(terminated.finishedAt) >= Date.parse(marked.metadata.deletionTimestamp), 'killed no sooner than the grace period ends');
   });
 
-  test('deletion: containers that stop sooner than the grace period end the pod at once', async () => {
-    await client.create(pods, 'default', pod('quick', { nodeName: 'hollow-1', annotations: { [TERMINATION_ANNOTATION]: '0' } }));
-    await until('Running', async () => ((await getPod('quick')).status?.phase === 'Running' ? true : undefined));
-    await client.delete(pods, 'default', 'quick', { gracePeriodSeconds: 600 });
-    await until('gone', async () => getPod('quick').then(() => undefined, (err: unknown) => (isNotFound(err) ? true : undefined)));
-    const last = (history.get('quick') ?? []).at(-2);
-    assert.equal(last?.status?.phase, 'Succeeded');
-    assert.equal(last.status.containerStatuses?.[0]?.state.terminated?.exitCode, 0);
+  test('deletion: containers that stop sooner than the grace period (at once by default) end the pod then', async () => {
+    await client.create(pods, 'default', pod('quick', { nodeName: 'hollow-1' }));
+    await client.create(pods, 'default', pod('slowish', { nodeName: 'hollow-1', annotations: { [TERMINATION_ANNOTATION]: '2' } }));
+    for (const name of ['quick', 'slowish']) await until('Running', async () => ((await getPod(name)).status?.phase === 'Running' ? true : undefined));
+    for (const name of ['quick', 'slowish']) await client.delete(pods, 'default', name, { gracePeriodSeconds: 600 });
+    const marked = await getPod('slowish');
+    for (const name of ['quick', 'slowish']) await until('gone', async () => getPod(name).then(() => undefined, (err: unknown) => (isNotFound(err) ? true : undefined)));
+    for (const name of ['quick', 'slowish']) {
+      const last = (history.get(name) ?? []).at(-2);
+      assert.equal(last?.status?.phase, 'Succeeded');
+      assert.equal(last.status.containerStatuses?.[0]?.state.terminated?.exitCode, 0);
+    }
+    // Stopped 2 s after the delete (deletionTimestamp is the delete plus the 600 s grace period).
+    const stopped = (history.get('slowish') ?? []).at(-2)?.status?.containerStatuses?.[0]?.state.terminated?.finishedAt ?? '';
+    const deleted = Date.parse(marked.metadata.deletionTimestamp ?? '') - 600_000;
+    assert.ok(Date.parse(stopped) - deleted >= 1000, `stopped at ${stopped}, deleted at ${new Date(deleted).toISOString()}`);
   });
 
   test('job-style pods exit with the annotated code after the annotated time', async () => {
