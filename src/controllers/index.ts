@@ -1,5 +1,6 @@
 /** Every controller the controller manager runs, in start order. Each controller adds its line here. */
 import type { Controller } from './controller.js';
+import { deploymentController } from './deployment/index.js';
 import { replicaSetController, replicationControllerController } from './replicaset.js';
 
 export type { Controller, ControllerContext } from './controller.js';
@@ -8,4 +9,5 @@ export { SharedInformers } from './controller.js';
 export const allControllers: readonly Controller[] = [
   replicaSetController,
   replicationControllerController,
+  deploymentController,
 ];
