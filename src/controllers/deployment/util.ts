@@ -4,7 +4,7 @@
  * budgets, which ReplicaSet is "new", and the conditions' reasons and
  * messages.
  */
-import { canonicalJSON } from '../util/hash.js';
+import { semanticEqual } from '../util/hash.js';
 import { scaledValue } from '../util/intstr.js';
 import type { Condition, PodTemplate, ReplicaSet, Workload } from '../util/types.js';
 
@@ -84,13 +84,11 @@ export function equalIgnoreHash(a: PodTemplate | undefined, b: PodTemplate | und
     const c = structuredClone(t ?? {});
     if (c.metadata?.labels) {
       const { [POD_TEMPLATE_HASH]: _hash, ...labels } = c.metadata.labels;
-      if (Object.keys(labels).length === 0) delete c.metadata.labels;
-      else c.metadata.labels = labels;
+      c.metadata.labels = labels;
     }
-    if (c.metadata && Object.keys(c.metadata).length === 0) delete c.metadata;
-    return canonicalJSON(c);
+    return c;
   };
-  return strip(a) === strip(b);
+  return semanticEqual(strip(a), strip(b));
 }
 
 const created = (o: ReplicaSet) => (o.metadata.creationTimestamp ? Date.parse(o.metadata.creationTimestamp) : 0);

@@ -9,6 +9,26 @@
  */
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+/**
+ * `v` without nulls, empty objects and empty lists, at every level: Go
+ * clients (kubectl) write zero values (`creationTimestamp: null`,
+ * `resources: {}`) that upstream's semantic equality treats as absent.
+ */
+export function pruneEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(pruneEmpty);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const p = pruneEmpty(x);
+    if (p === null || p === undefined || (Array.isArray(p) && p.length === 0) || (typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0)) continue;
+    out[k] = p;
+  }
+  return out;
+}
+
+/** Whether two objects are equal as upstream's semantic equality sees them (see `pruneEmpty`). */
+export const semanticEqual = (a: unknown, b: unknown): boolean => canonicalJSON(pruneEmpty(a)) === canonicalJSON(pruneEmpty(b));
+
 /** JSON with object keys sorted at every level. */
 export function canonicalJSON(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJSON).join(',')}]`;

@@ -10,7 +10,7 @@
 import type { KubeObject } from '../../api/meta.js';
 import { controllerRevisions } from '../../api/apps/index.js';
 import { isAlreadyExists, type Client, type ResourceRef } from '../../client/index.js';
-import { canonicalJSON, computeHash } from './hash.js';
+import { computeHash, semanticEqual } from './hash.js';
 import { newControllerRef } from './owners.js';
 import type { PodTemplate } from './types.js';
 
@@ -31,7 +31,7 @@ export const revisionName = (prefix: string, hash: string): string => `${prefix.
 /** Revisions ordered by revision number, then name. */
 export const sortRevisions = (revs: readonly ControllerRevision[]): ControllerRevision[] => [...revs].sort((a, b) => a.revision - b.revision || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
 
-const sameData = (a: ControllerRevision, b: unknown): boolean => canonicalJSON(a.data) === canonicalJSON(b);
+const sameData = (a: ControllerRevision, b: unknown): boolean => semanticEqual(a.data, b);
 
 export interface RevisionSync {
   readonly client: Client;
