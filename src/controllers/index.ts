@@ -1,5 +1,6 @@
 /** Every controller the controller manager runs, in start order. Each controller adds its line here. */
 import type { Controller } from './controller.js';
+import { daemonSetController } from './daemonset/index.js';
 import { deploymentController } from './deployment/index.js';
 import { replicaSetController, replicationControllerController } from './replicaset.js';
 
@@ -10,4 +11,5 @@ export const allControllers: readonly Controller[] = [
   replicaSetController,
   replicationControllerController,
   deploymentController,
+  daemonSetController,
 ];

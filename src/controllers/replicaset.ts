@@ -14,6 +14,7 @@ import type { Controller, ControllerContext } from './controller.js';
 import { BURST_REPLICAS, slowStartBatch } from './util/batch.js';
 import { removeCondition, getCondition } from './util/conditions.js';
 import { canonicalJSON } from './util/hash.js';
+import { asError } from './util/errors.js';
 import { Expectations } from './util/expectations.js';
 import { runQueue } from './util/loop.js';
 import { claim, controllerRef, resolveControllerRef } from './util/owners.js';
@@ -149,7 +150,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
           recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
         } catch (err) {
           expectations.created(key);
-          recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+          recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${asError(err).message}`);
           throw err;
         }
       });
@@ -174,7 +175,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
               deleted.add(keyOf(p));
               return;
             }
-            recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
+            recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${asError(err).message}`);
             firstErr ??= err;
           }
         }),
@@ -220,4 +221,3 @@ export function calculateStatus(rs: ReplicaSet, owned: readonly Pod[], manageErr
 /** Exported for the Deployment controller, which reads ReplicaSets' selectors the same way. */
 export const replicaSetSelector = (o: ReplicaSet): LabelSelector => replicaSetKind.selector(o);
 
-const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
