@@ -2,6 +2,7 @@
 import type { Controller } from './controller.js';
 import { daemonSetController } from './daemonset/index.js';
 import { deploymentController } from './deployment/index.js';
+import { statefulSetController } from './statefulset/index.js';
 import { replicaSetController, replicationControllerController } from './replicaset.js';
 
 export type { Controller, ControllerContext } from './controller.js';
@@ -12,4 +13,5 @@ export const allControllers: readonly Controller[] = [
   replicationControllerController,
   deploymentController,
   daemonSetController,
+  statefulSetController,
 ];
