@@ -11,7 +11,6 @@ import { asSelector, controllerRevisions, statefulSets } from '../../api/apps/in
 import { pods } from '../../api/core/index.js';
 import { persistentVolumeClaims } from '../../api/core/persistentvolumeclaim.js';
 import { nothing } from '../../api/labels.js';
-import type { KubeObject } from '../../api/meta.js';
 import { indexers, isAlreadyExists, isNotFound, keyOf, WorkQueue } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
 import { asError } from '../util/errors.js';
