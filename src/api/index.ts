@@ -10,9 +10,10 @@ import { rbacV1 } from './rbac/index.js';
 import { autoscaling } from './autoscaling/index.js';
 import { eventsGroup } from './events/index.js';
 import { apiextensionsV1 } from './apiextensions/index.js';
+import { schedulingV1 } from './scheduling/index.js';
 import type { ResourceDef } from './resource.js';
 
 export type { ResourceDef } from './resource.js';
 
 /** Every resource the API server serves, group by group. Each API group adds its list here. */
-export const allResources: readonly ResourceDef[] = [...coreV1, ...appsV1, ...batchV1, ...policyV1, ...coordinationV1, ...discoveryV1, ...networkingV1, ...storageV1, ...rbacV1, ...autoscaling, ...eventsGroup, ...apiextensionsV1];
+export const allResources: readonly ResourceDef[] = [...coreV1, ...appsV1, ...batchV1, ...policyV1, ...coordinationV1, ...discoveryV1, ...networkingV1, ...storageV1, ...rbacV1, ...autoscaling, ...eventsGroup, ...apiextensionsV1, ...schedulingV1];

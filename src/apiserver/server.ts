@@ -31,6 +31,7 @@ import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
 import { ServiceAllocator } from './serviceips.js';
 import { crdHooks, startCRDController } from './crds.js';
+import { bootstrapPriorityClasses, priorityHooks } from './priority.js';
 
 const handlers: Record<RequestInfo['verb'], Handler> = {
   get,
@@ -92,7 +93,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const crdController = startCRDController({ store: options.store, registry, now, signal: abort.signal, log });
   crdController.ready.catch(() => {}); // a datastore failure surfaces through registry.ready()
   const purging = new Set<string>();
-  const hooks = new Map([...coreHooks(services), crdHooks()]);
+  const hooks = new Map([...coreHooks(services), crdHooks(), ...priorityHooks(registry)]);
   const ctx: HandlerContext = {
     store: options.store,
     registry,
@@ -242,6 +243,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   await bootstrapNamespaces(options.store, registry, now());
   const advertise = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
   await reconcileKubernetesService(options.store, registry, services, { ip: advertise, port }, now());
+  await bootstrapPriorityClasses(options.store, now());
   for (const name of await terminatingNamespaces(options.store)) ctx.onNamespaceTerminating(name);
   await crdController.ready;
   startCompactor({ store: options.store, intervalMs: options.compactionIntervalMs ?? 5 * 60_000, signal: abort.signal, onError: (err) => log('compaction failed', { err: String(err) }) });

@@ -19,6 +19,12 @@ export async function runComponents(options: ServerOptions, credentials: Credent
     const cmLog = log.child({ component: 'controller-manager' });
     running.push(runControllerManager({ client, log: (m, f) => cmLog.info(m, fields(f)) }, signal));
   }
+  if (!options.disableScheduler) {
+    const { runScheduler } = await import('../scheduler/index.js');
+    const schedLog = log.child({ component: 'scheduler' });
+    const schedClient = new Client(credentials, { userAgent: 'kube-scheduler', maxSockets: 64 });
+    running.push(runScheduler({ client: schedClient, log: (m, f) => schedLog.info(m, fields(f)) }, signal).finally(() => schedClient.close()));
+  }
   try {
     await Promise.all(running);
   } finally {

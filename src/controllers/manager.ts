@@ -3,6 +3,7 @@
  * informers while it holds the `kube-controller-manager` Lease, so that of
  * several `skiff server` processes on one datastore exactly one manages.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { runLeaderElection, type Client } from '../client/index.js';
@@ -36,6 +37,8 @@ export async function runControllerManager(o: ControllerManagerOptions, signal: 
       ...(o.retryPeriodSeconds ? { retryPeriodSeconds: o.retryPeriodSeconds } : {}),
       onError: (err) => log('leader election', { err: String(err) }),
       onStartedLeading: async (lead) => {
+        // Every informer's watch and every controller listens on this signal.
+        setMaxListeners(0, lead);
         log('controller manager leading', { controllers: controllers.map((c) => c.name) });
         const informers = new SharedInformers(o.client, { onError: (err) => log('informer', { err: String(err) }) });
         const ctx: ControllerContext = { client: o.client, informers, recorder: recorders(o.client, host), signal: lead, log };

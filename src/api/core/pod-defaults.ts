@@ -1,7 +1,7 @@
 /**
  * Pod defaulting: the schema defaults that every pod template gets
  * (SetDefaults_PodSpec and friends) and the admission-time ones that only
- * pods get (service account, DefaultTolerationSeconds, priority).
+ * pods get (service account, DefaultTolerationSeconds).
  */
 import type { KubeObject } from '../meta.js';
 import { ensureObj, getList, getObj, getStr, isObj, setDefault, type Obj } from './util.js';
@@ -82,7 +82,7 @@ export function defaultPodSpec(spec: Obj): void {
 
 const defaultTolerations = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
 
-/** Admission-time pod defaults: service account, default tolerations, priority. */
+/** Admission-time pod defaults: service account, default tolerations. */
 export function admitPodSpec(spec: Obj): void {
   const sa = getStr(spec, 'serviceAccountName') || getStr(spec, 'serviceAccount') || 'default';
   spec.serviceAccountName = sa;
@@ -96,8 +96,8 @@ export function admitPodSpec(spec: Obj): void {
       tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
   }
   spec.tolerations = tolerations;
-  if (!spec.priorityClassName) setDefault(spec, 'priority', 0);
-  setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
+  // priority and preemptionPolicy come from the pod's PriorityClass: the API
+  // server's priority admission (src/apiserver/priority.ts) sets them on create.
 }
 
 function qosClass(spec: Obj): string {

@@ -1,0 +1,115 @@
+/**
+ * The scheduler cache: a NodeInfo per node, fed by the node and pod
+ * informers, plus the pods this scheduler assumed onto a node before the
+ * binding was seen, so that the next pod already sees them (upstream's
+ * assume/forget). An assumed pod becomes an ordinary one when the informer
+ * reports it bound; it is forgotten if its binding fails.
+ */
+import { newPodInfo, NodeInfo, type PodInfo } from './nodeinfo.js';
+import type { Node, Pod } from './types.js';
+
+export class SchedulerCache {
+  readonly #nodes = new Map<string, NodeInfo>();
+  /** Node names in a stable order, for sampling with a rotating start. */
+  #order: NodeInfo[] | undefined;
+  /** Where each pod is counted (key → node name). */
+  readonly #podNode = new Map<string, string>();
+  readonly #assumed = new Set<string>();
+  /** Every counted pod with required anti-affinity (any node), for the existing-pods anti-affinity check. */
+  readonly podsWithRequiredAntiAffinity = new Set<PodInfo>();
+  /** Every counted pod with affinity or anti-affinity (for scoring symmetry). */
+  readonly podsWithAffinity = new Set<PodInfo>();
+
+  #info(name: string): NodeInfo {
+    let ni = this.#nodes.get(name);
+    if (!ni) {
+      this.#nodes.set(name, (ni = new NodeInfo(name)));
+    }
+    return ni;
+  }
+
+  addOrUpdateNode(node: Node): void {
+    const name = node.metadata.name ?? '';
+    const isNew = !this.#nodes.get(name)?.node;
+    this.#info(name).setNode(node);
+    if (isNew) this.#order = undefined;
+  }
+
+  removeNode(name: string): void {
+    const ni = this.#nodes.get(name);
+    if (!ni) return;
+    ni.node = undefined;
+    // Pods still counted there stay until their own delete arrives.
+    if (ni.pods.size === 0) this.#nodes.delete(name);
+    this.#order = undefined;
+  }
+
+  /** The nodes that exist (have a Node object), in a stable order. */
+  nodes(): readonly NodeInfo[] {
+    this.#order ??= [...this.#nodes.values()].filter((n) => n.node !== undefined).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.#order;
+  }
+
+  node(name: string): NodeInfo | undefined {
+    const ni = this.#nodes.get(name);
+    return ni?.node ? ni : undefined;
+  }
+
+  /** Counts a bound pod on its node (replacing what was counted for it, assumed or not). */
+  addOrUpdatePod(pod: Pod): void {
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) return;
+    const pi = newPodInfo(pod);
+    this.#remove(pi.key);
+    this.#assumed.delete(pi.key);
+    this.#put(nodeName, pi);
+  }
+
+  removePod(key: string): void {
+    this.#remove(key);
+    this.#assumed.delete(key);
+  }
+
+  /** Counts `pod` on `nodeName` before the binding is written. */
+  assume(pod: Pod, nodeName: string): PodInfo {
+    const pi = newPodInfo({ ...pod, spec: { ...pod.spec, nodeName } });
+    this.#remove(pi.key);
+    this.#put(nodeName, pi);
+    this.#assumed.add(pi.key);
+    return pi;
+  }
+
+  /** Undoes `assume` (the binding failed), unless the pod was seen bound meanwhile. */
+  forget(key: string): void {
+    if (this.#assumed.delete(key)) this.#remove(key);
+  }
+
+  isAssumed(key: string): boolean {
+    return this.#assumed.has(key);
+  }
+
+  /** Where the pod is counted, if anywhere. */
+  nodeOf(key: string): string | undefined {
+    return this.#podNode.get(key);
+  }
+
+  #put(nodeName: string, pi: PodInfo): void {
+    this.#info(nodeName).addPod(pi);
+    this.#podNode.set(pi.key, nodeName);
+    if (pi.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity.add(pi);
+    if (pi.hasAffinity) this.podsWithAffinity.add(pi);
+  }
+
+  #remove(key: string): void {
+    const nodeName = this.#podNode.get(key);
+    if (nodeName === undefined) return;
+    this.#podNode.delete(key);
+    const ni = this.#nodes.get(nodeName);
+    const pi = ni?.removePod(key);
+    if (pi) {
+      this.podsWithRequiredAntiAffinity.delete(pi);
+      this.podsWithAffinity.delete(pi);
+    }
+    if (ni && !ni.node && ni.pods.size === 0) this.#nodes.delete(nodeName);
+  }
+}

@@ -1,0 +1,43 @@
+/** ImageLocality: nodes that already hold the pod's images (status.images) score higher, scaled by how widely each image is spread. */
+import { MAX_NODE_SCORE, type ScorePlugin } from '../framework.js';
+
+const MB = 1024 * 1024;
+const MIN_THRESHOLD = 23 * MB;
+const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+
+/** The names an image may be listed under: as written, with `:latest` when untagged, and with Docker Hub's prefix. */
+export function imageNames(image: string): string[] {
+  const lastSlash = image.lastIndexOf('/');
+  const tagged = image.includes('@') || image.slice(lastSlash + 1).includes(':') ? image : `${image}:latest`;
+  const first = tagged.split('/')[0] ?? '';
+  const hasRegistry = tagged.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasRegistry) return [tagged];
+  return [tagged, tagged.includes('/') ? `docker.io/${tagged}` : `docker.io/library/${tagged}`];
+}
+
+export const imageLocality: ScorePlugin = {
+  name: 'ImageLocality',
+  weight: 1,
+  preScore: (_pi, _nodes, cluster, state) => {
+    const all = cluster.nodes();
+    if (!all.some((n) => n.images.size > 0)) return 'skip';
+    state.set('ImageLocality', all.length);
+    return undefined;
+  },
+  score: (pi, ni, state, cluster) => {
+    const total = state.get('ImageLocality') as number;
+    const containers = [...(pi.pod.spec?.initContainers ?? []), ...(pi.pod.spec?.containers ?? [])];
+    let sum = 0;
+    for (const c of containers) {
+      if (!c.image) continue;
+      const name = imageNames(c.image).find((n) => ni.images.has(n));
+      if (name === undefined) continue;
+      const spread = cluster.nodes().reduce((k, n) => k + (n.images.has(name) ? 1 : 0), 0);
+      sum += (ni.images.get(name) ?? 0) * (spread / total);
+    }
+    const max = MAX_CONTAINER_THRESHOLD * Math.max(1, containers.length);
+    if (sum < MIN_THRESHOLD) return 0;
+    if (sum > max) sum = max;
+    return Math.floor((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));
+  },
+};

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { numFeasibleNodesToFind, schedulePod } from '../algorithm.js';
+import { SchedulerCache } from '../cache.js';
+import type { Cluster } from '../framework.js';
+import { newPodInfo } from '../nodeinfo.js';
+import { podRequests } from '../resources.js';
+import type { Node, Pod, PodSpec } from '../types.js';
+import { defaultFilters, defaultScores } from './index.js';
+import { imageNames } from './imagelocality.js';
+
+const mkNode = (name: string, cpu = '4', extra: { labels?: Record<string, string>; taints?: { key: string; value?: string; effect: string }[]; unschedulable?: boolean; ready?: boolean; images?: { names: string[]; sizeBytes: number }[] } = {}): Node => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, labels: { 'kubernetes.io/hostname': name, ...extra.labels } },
+  spec: { ...(extra.taints ? { taints: extra.taints } : {}), ...(extra.unschedulable ? { unschedulable: true } : {}) },
+  status: { allocatable: { cpu, memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: extra.ready === false ? 'False' : 'True' }], ...(extra.images ? { images: extra.images } : {}) },
+});
+
+const mkPod = (name: string, spec: Partial<PodSpec> = {}, labels: Record<string, string> = {}, cpu = '100m'): Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'default', labels },
+  spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu } } }], ...spec },
+});
+
+function clusterOf(nodes: Node[], bound: Pod[] = []): Cluster {
+  const cache = new SchedulerCache();
+  for (const n of nodes) cache.addOrUpdateNode(n);
+  for (const p of bound) cache.addOrUpdatePod(p);
+  return {
+    nodes: () => cache.nodes(),
+    node: (n) => cache.node(n),
+    podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
+    podsWithAffinity: cache.podsWithAffinity,
+    namespaceLabels: () => ({}),
+    pvc: () => undefined,
+    pv: () => undefined,
+    storageClass: () => undefined,
+    controllerSelectors: () => [],
+  };
+}
+
+const schedule = (pod: Pod, nodes: Node[], bound: Pod[] = []) => schedulePod(newPodInfo(pod), clusterOf(nodes, bound), { filters: defaultFilters, scores: defaultScores, random: () => 0.99 }, { next: 0 });
+const nodeFor = (pod: Pod, nodes: Node[], bound: Pod[] = []) => {
+  const r = schedule(pod, nodes, bound);
+  return r.ok ? r.node : r.message;
+};
+
+test('requests: containers summed, sidecars added, the largest init container, overhead', () => {
+  const r = podRequests({ apiVersion: 'v1', kind: 'Pod', metadata: {}, spec: { containers: [{ name: 'a', resources: { requests: { cpu: '200m' } } }, { name: 'b', resources: { requests: { cpu: '300m' } } }], initContainers: [{ name: 'i', resources: { requests: { cpu: '2' } } }, { name: 's', restartPolicy: 'Always', resources: { requests: { cpu: '100m' } } }], overhead: { cpu: '50m' } } });
+  assert.equal(r.milliCPU, 2050);
+  assert.equal(podRequests(mkPod('x', { containers: [{ name: 'c' }] }), true).milliCPU, 100);
+});
+
+test('numFeasibleNodesToFind: all below 100 nodes, adaptive percentage above, at least 100', () => {
+  assert.equal(numFeasibleNodesToFind(50), 50);
+  assert.equal(numFeasibleNodesToFind(1000), 420);
+  assert.equal(numFeasibleNodesToFind(5000), 500);
+  assert.equal(numFeasibleNodesToFind(100000), 5000);
+  assert.equal(numFeasibleNodesToFind(150), 100);
+});
+
+test('NodeResourcesFit: insufficient cpu and too many pods, histogram message', () => {
+  const r = schedule(mkPod('p', {}, {}, '3'), [mkNode('a', '2'), mkNode('b', '1')]);
+  assert.equal(r.ok ? '' : r.message, '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.');
+  const full = { ...mkNode('a'), status: { allocatable: { cpu: '4', memory: '1Gi', pods: '1' }, conditions: [{ type: 'Ready', status: 'True' }] } } as Node;
+  assert.match(nodeFor(mkPod('p'), [full], [{ ...mkPod('x'), spec: { ...mkPod('x').spec, nodeName: 'a' } }]), /1 Too many pods/);
+});
+
+test('taints, cordons and not-ready nodes: only tolerating pods go there', () => {
+  const nodes = [mkNode('t', '4', { taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }] }), mkNode('u', '4', { unschedulable: true }), mkNode('n', '4', { ready: false })];
+  assert.equal(nodeFor(mkPod('p'), nodes), "0/3 nodes are available: 1 node(s) had untolerated taint {k: v}, 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
+  assert.equal(nodeFor(mkPod('p', { tolerations: [{ key: 'k', operator: 'Exists' }] }), nodes), 't');
+});
+
+test('PreferNoSchedule taints lower the score', () => {
+  assert.equal(nodeFor(mkPod('p'), [mkNode('soft', '4', { taints: [{ key: 'x', effect: 'PreferNoSchedule' }] }), mkNode('clean')]), 'clean');
+});
+
+test('node affinity: required terms filter (Gt, In), preferred terms score', () => {
+  const nodes = [mkNode('a', '4', { labels: { gen: '3', zone: 'z1' } }), mkNode('b', '4', { labels: { gen: '5', zone: 'z2' } })];
+  const req = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['4'] }] }] } } };
+  assert.equal(nodeFor(mkPod('p', { affinity: req }), nodes), 'b');
+  const pref = { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['z1'] }] } }] } };
+  assert.equal(nodeFor(mkPod('p', { affinity: pref }), nodes), 'a');
+});
+
+test('host ports: a node whose port is taken is skipped', () => {
+  const withPort = (n: string, node?: string): Pod => ({ ...mkPod(n), spec: { containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 8080 }] }], ...(node ? { nodeName: node } : {}) } });
+  assert.equal(nodeFor(withPort('new'), [mkNode('a'), mkNode('b')], [withPort('old', 'a')]), 'b');
+});
+
+test('least allocated and balanced allocation prefer the emptier node', () => {
+  const busy: Pod = { ...mkPod('busy', {}, {}, '3'), spec: { ...mkPod('busy', {}, {}, '3').spec, nodeName: 'a' } };
+  assert.equal(nodeFor(mkPod('p'), [mkNode('a'), mkNode('b')], [busy]), 'b');
+});
+
+test('topology spread DoNotSchedule keeps skew within maxSkew', () => {
+  const nodes = [mkNode('a', '4', { labels: { zone: 'z1' } }), mkNode('b', '4', { labels: { zone: 'z2' } })];
+  const existing = ['x', 'y'].map((n): Pod => ({ ...mkPod(n, {}, { app: 'w' }), spec: { ...mkPod(n).spec, nodeName: 'a' } }));
+  const tsc = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'w' } } }];
+  assert.equal(nodeFor(mkPod('p', { topologySpreadConstraints: tsc }, { app: 'w' }), nodes, existing), 'b');
+  // With nodeAffinityPolicy Ignore, z2 stays a domain even though the pod may not go there.
+  const ignore = [{ ...(tsc[0] as (typeof tsc)[number]), nodeAffinityPolicy: 'Ignore' }];
+  const msg = nodeFor(mkPod('p', { topologySpreadConstraints: ignore, nodeSelector: { zone: 'z1' } }, { app: 'w' }), nodes, existing);
+  assert.match(msg, /1 node\(s\) didn't match pod topology spread constraints/);
+});
+
+test('existing pods anti-affinity is honoured (symmetry)', () => {
+  const guard: Pod = { ...mkPod('guard', { nodeName: 'a', affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'noisy' } }, topologyKey: 'kubernetes.io/hostname' }] } } }) };
+  assert.equal(nodeFor(mkPod('p', {}, { app: 'noisy' }), [mkNode('a', '8'), mkNode('b', '1')], [guard]), 'b');
+});
+
+test('preferred pod affinity pulls a pod next to its peers', () => {
+  const peer: Pod = { ...mkPod('peer', { nodeName: 'b' }, { app: 'db' }) };
+  const pref = { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' } }] } };
+  assert.equal(nodeFor(mkPod('p', { affinity: pref }), [mkNode('a'), mkNode('b')], [peer]), 'b');
+});
+
+test('image locality prefers a node that has the image', () => {
+  assert.deepEqual(imageNames('nginx'), ['nginx:latest', 'docker.io/library/nginx:latest']);
+  const big = [{ names: ['docker.io/library/nginx:latest'], sizeBytes: 500 * 1024 * 1024 }];
+  assert.equal(nodeFor(mkPod('p'), [mkNode('a'), mkNode('b', '4', { images: big })]), 'b');
+});
+
+test('no nodes: upstream message', () => {
+  assert.equal(nodeFor(mkPod('p'), []), 'no nodes available to schedule pods');
+});

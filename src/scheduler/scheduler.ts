@@ -1,0 +1,255 @@
+/**
+ * kube-scheduler's loop: pending pods of this scheduler come from the pod
+ * informer into the queue; each is taken in priority order, filtered and
+ * scored against the cache, assumed onto the chosen node (so the next pod
+ * sees its resources used at once) and bound through `pods/binding`
+ * without waiting; a pod that fits nowhere gets a `FailedScheduling` event
+ * and the PodScheduled=False condition, and waits for a cluster event.
+ */
+import { setMaxListeners } from 'node:events';
+import { selectorFromSet, type LabelSelector } from '../api/labels.js';
+import type { KubeObject } from '../api/meta.js';
+import { namespaces, nodes, pods, replicationControllers, services } from '../api/core/index.js';
+import { persistentVolumes } from '../api/core/persistentvolume.js';
+import { persistentVolumeClaims } from '../api/core/persistentvolumeclaim.js';
+import { replicaSets, statefulSets } from '../api/apps/index.js';
+import { storageClasses } from '../api/storage/storageclass.js';
+import { EventRecorder, indexers, Informer, isConflict, isNotFound, keyOf, type Client } from '../client/index.js';
+import { schedulePod, type Cursor, type Profile } from './algorithm.js';
+import { SchedulerCache } from './cache.js';
+import type { Cluster } from './framework.js';
+import { newPodInfo, type PodInfo } from './nodeinfo.js';
+import { selectorOf } from './plugins/helpers.js';
+import { defaultFilters, defaultScores } from './plugins/index.js';
+import { SchedulingQueue, type ClusterEvent, type QueuedPod } from './queue.js';
+import { DEFAULT_SCHEDULER_NAME, type Node, type Pod } from './types.js';
+
+export interface SchedulerOptions {
+  readonly client: Client;
+  readonly schedulerName?: string;
+  /** 0 (default): adaptive, as upstream. */
+  readonly percentageOfNodesToScore?: number;
+  readonly log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Records Events (default: one for `default-scheduler` through `client`). */
+  readonly recorder?: EventRecorder;
+  /** Most bindings in flight at once. */
+  readonly maxInFlightBindings?: number;
+  /** Called after each pod is bound (benchmarks). */
+  readonly onBound?: (pod: Pod, node: string) => void;
+  readonly initialBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** Filled as pods are scheduled: attempts and milliseconds spent filtering and scoring (benchmarks). */
+  readonly stats?: { attempts: number; algorithmMs: number };
+}
+
+const all: ClusterEvent['plugins'] = 'all';
+const events = {
+  nodeAdd: { name: 'NodeAdd', plugins: all },
+  nodeUpdate: { name: 'NodeUpdate', plugins: all },
+  podDelete: { name: 'AssignedPodDelete', plugins: all },
+  podAdd: { name: 'AssignedPodAdd', plugins: new Set(['InterPodAffinity', 'PodTopologySpread']) },
+  volume: { name: 'PersistentVolumeChange', plugins: new Set(['VolumeBinding', 'VolumeZone']) },
+  namespace: { name: 'NamespaceChange', plugins: new Set(['InterPodAffinity']) },
+} satisfies Record<string, ClusterEvent>;
+
+const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+
+/** Metadata and spec without what changes on every write: a parked pod is retried only when these change. */
+const schedulingRelevant = (p: Pod) => JSON.stringify([p.metadata.labels, p.metadata.annotations, p.spec]);
+
+/** What about a node can make a pod fit that did not. */
+const nodeRelevant = (n: Node) => JSON.stringify([n.metadata.labels, n.spec, n.status?.allocatable, n.status?.conditions?.find((c) => c.type === 'Ready')?.status, n.status?.images?.length]);
+
+/** Run the scheduler (without leader election) until `signal` aborts. */
+export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal): Promise<void> {
+  const log = o.log ?? (() => {});
+  const name = o.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+  const recorder = o.recorder ?? new EventRecorder(o.client, DEFAULT_SCHEDULER_NAME, '', (err) => log('event', { err: String(err) }));
+  const onError = (err: unknown) => log('informer', { err: String(err) });
+  const inf = <T extends KubeObject>(ref: Parameters<Client['get']>[0]) => new Informer<T>(o.client, ref, { onError });
+  const podInf = inf<Pod>(pods);
+  const nodeInf = inf<Node>(nodes);
+  const pvcInf = inf(persistentVolumeClaims);
+  const pvInf = inf(persistentVolumes);
+  const scInf = inf(storageClasses);
+  const nsInf = inf(namespaces);
+  const svcInf = inf(services).addIndex('namespace', indexers.namespace);
+  const rcInf = inf(replicationControllers).addIndex('namespace', indexers.namespace);
+  const rsInf = inf(replicaSets).addIndex('namespace', indexers.namespace);
+  const ssInf = inf(statefulSets).addIndex('namespace', indexers.namespace);
+  const cache = new SchedulerCache();
+  const queue = new SchedulingQueue({ ...(o.initialBackoffMs !== undefined ? { initialBackoffMs: o.initialBackoffMs } : {}), ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}) });
+
+  const cluster: Cluster = {
+    nodes: () => cache.nodes(),
+    node: (n) => cache.node(n),
+    podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
+    podsWithAffinity: cache.podsWithAffinity,
+    namespaceLabels: (ns) => nsInf.get(ns)?.metadata.labels,
+    pvc: (ns, n) => pvcInf.get(`${ns}/${n}`),
+    pv: (n) => pvInf.get(n),
+    storageClass: (n) => scInf.get(n),
+    controllerSelectors: (pi) => controllerSelectors(pi, [svcInf, rcInf], [rsInf, ssInf]),
+  };
+
+  const mine = (p: Pod) => (p.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === name;
+  const pending = (p: Pod) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && !isTerminal(p) && mine(p);
+  podInf.on({
+    add: (p) => {
+      if (p.spec?.nodeName) {
+        if (!isTerminal(p)) cache.addOrUpdatePod(p);
+        queue.moveOnEvent(events.podAdd);
+      } else if (pending(p)) queue.add(p, keyOf(p));
+    },
+    update: (old, p) => {
+      const key = keyOf(p);
+      if (p.spec?.nodeName) {
+        queue.delete(key);
+        if (isTerminal(p)) {
+          cache.removePod(key);
+          queue.moveOnEvent(events.podDelete);
+        } else {
+          cache.addOrUpdatePod(p);
+          if (!old.spec?.nodeName || schedulingRelevant(old) !== schedulingRelevant(p)) queue.moveOnEvent(events.podAdd);
+        }
+      } else if (pending(p)) queue.update(p, key, schedulingRelevant(old) !== schedulingRelevant(p));
+      else queue.delete(key);
+    },
+    delete: (p) => {
+      const key = keyOf(p);
+      queue.delete(key);
+      if (cache.nodeOf(key) !== undefined) {
+        cache.removePod(key);
+        queue.moveOnEvent(events.podDelete);
+      }
+    },
+  });
+  nodeInf.on({
+    add: (n) => {
+      cache.addOrUpdateNode(n);
+      queue.moveOnEvent(events.nodeAdd);
+    },
+    update: (old, n) => {
+      cache.addOrUpdateNode(n);
+      if (nodeRelevant(old) !== nodeRelevant(n)) queue.moveOnEvent(events.nodeUpdate);
+    },
+    delete: (n) => cache.removeNode(n.metadata.name ?? ''),
+  });
+  const volumeChange = { add: () => queue.moveOnEvent(events.volume), update: () => queue.moveOnEvent(events.volume) };
+  pvcInf.on(volumeChange);
+  pvInf.on(volumeChange);
+  scInf.on(volumeChange);
+  nsInf.on({ update: (a, b) => JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels) && queue.moveOnEvent(events.namespace) });
+
+  const informers = [nodeInf, podInf, pvcInf, pvInf, scInf, nsInf, svcInf, rcInf, rsInf, ssInf];
+  // Each informer's watch and the queue listen on the signal.
+  setMaxListeners(0, signal);
+  const running = informers.map((i) => i.run(signal));
+  signal.addEventListener('abort', () => queue.close(), { once: true });
+  await Promise.all(informers.map((i) => i.synced()));
+  log('scheduler synced', { nodes: cache.nodes().length, pending: queue.size.active });
+
+  const profile: Profile = { filters: defaultFilters, scores: defaultScores, percentageOfNodesToScore: o.percentageOfNodesToScore ?? 0 };
+  const cursor: Cursor = { next: 0 };
+  const maxInFlight = o.maxInFlightBindings ?? 128;
+  let inFlight = 0;
+  let slotFreed: (() => void) | undefined;
+
+  const bind = async (qp: QueuedPod, pi: PodInfo, node: string, cycle: number) => {
+    const pod = qp.pod;
+    const ns = pod.metadata.namespace ?? '';
+    const podName = pod.metadata.name ?? '';
+    try {
+      await o.client.post(pods, ns, podName, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName, namespace: ns, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
+      queue.done(qp.key);
+      recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${podName} to ${node}`);
+      o.onBound?.(pod, node);
+    } catch (err) {
+      cache.forget(pi.key);
+      queue.moveOnEvent(events.podDelete);
+      if (isNotFound(err) || (isConflict(err) && podInf.get(qp.key)?.spec?.nodeName)) {
+        // Deleted, or bound by someone else meanwhile: nothing left to do.
+        queue.done(qp.key);
+        return;
+      }
+      const message = `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
+      log('binding failed', { pod: qp.key, node, err: message });
+      recorder.event(pod, 'Warning', 'FailedScheduling', message);
+      queue.addUnschedulable(qp, cycle, new Set(), true);
+    }
+  };
+
+  const markUnschedulable = async (pod: Pod, message: string) => {
+    const cond = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (cond?.status === 'False' && cond.reason === 'Unschedulable' && cond.message === message) return;
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const patch = { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cond?.status === 'False' ? (cond as { lastTransitionTime?: string }).lastTransitionTime ?? now : now }] } };
+    await o.client.patch(pods, pod.metadata.namespace ?? '', pod.metadata.name ?? '', patch, 'strategic', { subresource: 'status' }).catch((err: unknown) => {
+      if (!isNotFound(err)) log('pod condition', { pod: keyOf(pod), err: String(err) });
+    });
+  };
+
+  let slice = Date.now();
+  for (let qp = await queue.pop(); qp; qp = await queue.pop()) {
+    const latest = podInf.get(qp.key);
+    if (!latest || !pending(latest) || cache.isAssumed(qp.key)) {
+      queue.done(qp.key);
+      continue;
+    }
+    qp.pod = latest;
+    const cycle = queue.schedulingCycle;
+    const pi = newPodInfo(latest);
+    const t0 = o.stats ? performance.now() : 0;
+    const result = schedulePod(pi, cluster, profile, cursor);
+    if (o.stats) {
+      o.stats.attempts++;
+      o.stats.algorithmMs += performance.now() - t0;
+    }
+    if (!result.ok) {
+      recorder.event(latest, 'Warning', 'FailedScheduling', result.message);
+      void markUnschedulable(latest, result.message);
+      queue.addUnschedulable(qp, cycle, result.plugins);
+    } else {
+      cache.assume(latest, result.node);
+      inFlight++;
+      void bind(qp, pi, result.node, cycle).finally(() => {
+        inFlight--;
+        slotFreed?.();
+      });
+      if (inFlight >= maxInFlight) await new Promise<void>((resolve) => (slotFreed = resolve));
+      slotFreed = undefined;
+    }
+    // Let I/O (bindings, watch events) in now and then: pop() resolves at once while pods wait.
+    if (Date.now() - slice > 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = Date.now();
+    }
+  }
+  await Promise.all(running);
+}
+
+/**
+ * The selectors that define a pod's "controller group" for default
+ * spreading, as upstream's DefaultSelector: the label sets of Services and
+ * ReplicationControllers that select it, and the selectors of ReplicaSets
+ * and StatefulSets that match it.
+ */
+function controllerSelectors(pi: PodInfo, bySet: readonly Informer[], bySelector: readonly Informer[]): LabelSelector[] {
+  const ns = pi.pod.metadata.namespace ?? '';
+  const labels = pi.pod.metadata.labels;
+  if (!labels) return [];
+  const out: LabelSelector[] = [];
+  for (const inf of bySet)
+    for (const o of inf.byIndex('namespace', ns)) {
+      const set = (o.spec as { selector?: Record<string, string> } | undefined)?.selector;
+      if (!set || Object.keys(set).length === 0) continue;
+      const sel = selectorFromSet(set);
+      if (sel.matches(labels)) out.push(sel);
+    }
+  for (const inf of bySelector)
+    for (const o of inf.byIndex('namespace', ns)) {
+      const sel = selectorOf((o.spec as { selector?: Parameters<typeof selectorOf>[0] } | undefined)?.selector);
+      if (!sel.empty && sel.matches(labels)) out.push(sel);
+    }
+  return out;
+}
