@@ -67,7 +67,8 @@ export async function updateRevision(s: RevisionSync): Promise<ControllerRevisio
   const rev: ControllerRevision = {
     apiVersion: 'apps/v1',
     kind: 'ControllerRevision',
-    metadata: { name, namespace: ns, labels: { ...s.labels, [REVISION_LABEL]: name.slice(name.lastIndexOf('-') + 1) }, ownerReferences: [newControllerRef(s.owner)] },
+    // The owner's annotations go along: `kubectl rollout history` reads kubernetes.io/change-cause here.
+    metadata: { name, namespace: ns, labels: { ...s.labels, [REVISION_LABEL]: name.slice(name.lastIndexOf('-') + 1) }, ...(s.owner.metadata.annotations ? { annotations: s.owner.metadata.annotations } : {}), ownerReferences: [newControllerRef(s.owner)] },
     data,
     revision: next,
   };
