@@ -17,7 +17,7 @@ import { canonicalJSON } from './util/hash.js';
 import { asError } from './util/errors.js';
 import { Expectations } from './util/expectations.js';
 import { runQueue } from './util/loop.js';
-import { claim, controllerRef, resolveControllerRef } from './util/owners.js';
+import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from './util/owners.js';
 import { byDeletionPreference, colocationRanks, isPodActive, isPodAvailable, isPodReady, msUntilAvailable, rfc3339 } from './util/pods.js';
 import { podFromTemplate } from './util/template.js';
 import type { Condition, Pod, ReplicaSet, ReplicaSetStatus } from './util/types.js';
@@ -60,7 +60,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
   const owners = ctx.informers.for<ReplicaSet>(k.ref);
   const podInf = ctx.informers.for<Pod>(pods);
   owners.addIndex('namespace', indexers.namespace);
-  podInf.addIndex('namespace', indexers.namespace);
+  podInf.addIndex(CONTROLLER_INDEX, controllerIndex);
   const queue = new WorkQueue();
   const expectations = new Expectations();
   const recorder = ctx.recorder(k.component);
@@ -115,7 +115,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
     const rs = structuredClone(cached);
     const satisfied = expectations.satisfied(key);
     const selector = k.selector(rs);
-    const candidates = podInf.byIndex('namespace', rs.metadata.namespace ?? '').filter(isPodActive);
+    const candidates = claimCandidates(podInf, rs).filter(isPodActive);
     let owned = await claim(candidates, { client: ctx.client, ref: pods, owner: rs, ownerRef: k.ref, selector });
     let manageErr: unknown;
     let diff = 0;

@@ -85,4 +85,34 @@ describe('DaemonSet controller', () => {
     await h.client.delete(pods, 'default', onR2?.metadata.name ?? '');
     await until(async () => (await byNode('roll')) === 'r1=v2,r2=v3,r3=v2', 'the deleted pod recreated from the new template');
   });
+
+  test('maxSurge starts the updated pod beside the old one and removes the old one once the new is available', async () => {
+    for (const n of ['s1', 's2']) await h.client.create(nodes, '', node(n, { pool: 's' }));
+    await h.client.create(daemonSets, 'default', ds('surge', 'v1', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }, { nodeSelector: { pool: 's' } }));
+    await until(async () => (await h.client.get<DS>(daemonSets, 'default', 'surge')).status?.numberAvailable === 2, 'two available');
+    const live = new Map<string, Pod>();
+    const list = await h.client.list<Pod>(pods, 'default', { labelSelector: 'app=surge' });
+    for (const p of list.items) live.set(p.metadata.name ?? '', p);
+    const readyOn = (n: string) => [...live.values()].filter((p) => target(p) === n && !p.metadata.deletionTimestamp && (p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    let bare = false;
+    let both = false;
+    const ac = new AbortController();
+    const watching = h.client.watch<Pod>(pods, 'default', { labelSelector: 'app=surge', resourceVersion: list.metadata.resourceVersion }, (e) => {
+      if (e.type === 'DELETED') live.delete(e.object.metadata.name ?? '');
+      else live.set(e.object.metadata.name ?? '', e.object);
+      for (const n of ['s1', 's2']) {
+        if (readyOn(n) === 0) bare = true;
+        if ([...live.values()].filter((p) => target(p) === n && !p.metadata.deletionTimestamp).length === 2) both = true;
+      }
+    }, ac.signal);
+    try {
+      await h.client.patch(daemonSets, 'default', 'surge', { spec: { template: { spec: { containers: [{ name: 'c', image: 'v2' }] } } } }, 'strategic');
+      await until(async () => (await byNode('surge')) === 's1=v2,s2=v2', 'both nodes at v2');
+      assert.equal(bare, false, 'a node was left without a ready daemon pod');
+      assert.equal(both, true, 'no node ever ran the old and the new pod side by side');
+    } finally {
+      ac.abort();
+      await watching.catch(() => {});
+    }
+  });
 });

@@ -65,6 +65,8 @@ describe('StatefulSet controller', () => {
     assert.deepEqual(p1.spec.volumes?.find((v) => v.name === 'data')?.persistentVolumeClaim, { claimName: 'data-ordered-1' });
     const claims = (await h.client.list(persistentVolumeClaims, 'default')).items.map((c) => c.metadata.name).sort();
     assert.deepEqual(claims, ['data-ordered-0', 'data-ordered-1', 'data-ordered-2']);
+    // The default retention (Retain) leaves claims unowned, so that they outlive the set.
+    assert.ok((await h.client.list(persistentVolumeClaims, 'default')).items.every((c) => !c.metadata.ownerReferences?.length));
     const st = await getSet('ordered');
     assert.equal(st.status?.currentRevision, st.status?.updateRevision);
     assert.equal(p1.metadata.labels['controller-revision-hash'], st.status?.updateRevision);
@@ -112,5 +114,20 @@ describe('StatefulSet controller', () => {
     // Its pods never become ready (the kubelet holds them back), yet all three exist.
     await until(async () => (await names('par')) === 'par-0,par-1,par-2', 'three pods at once');
     assert.equal((await getSet('par')).status?.readyReplicas ?? 0, 0);
+  });
+
+  test('persistentVolumeClaimRetentionPolicy: whenDeleted Delete makes the set own its claims; whenScaled Delete hands a condemned pod its claims', async () => {
+    const set = await h.client.create(statefulSets, 'default', sts('keep', 2, 'db:1', { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' } }));
+    await until(async () => (await getSet('keep')).status?.readyReplicas === 2, 'two ready');
+    const claim1 = await h.client.get(persistentVolumeClaims, 'default', 'data-keep-1');
+    assert.deepEqual(claim1.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'keep', uid: set.metadata.uid, blockOwnerDeletion: true }]);
+    const pod1 = await h.client.get(pods, 'default', 'keep-1');
+    await h.client.patch(statefulSets, 'default', 'keep', { spec: { replicas: 1 } });
+    const owned = await until(async () => {
+      const c = await h.client.get(persistentVolumeClaims, 'default', 'data-keep-1');
+      return c.metadata.ownerReferences?.some((r) => r.kind === 'Pod' && r.uid === pod1.metadata.uid) && c;
+    }, 'the claim of keep-1 owned by its pod');
+    assert.equal(owned.metadata.ownerReferences?.length, 2);
+    await until(async () => (await names('keep')) === 'keep-0', 'keep-1 removed');
   });
 });

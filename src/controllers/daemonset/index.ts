@@ -16,7 +16,7 @@ import { canonicalJSON } from '../util/hash.js';
 import { scaledValue } from '../util/intstr.js';
 import { runQueue } from '../util/loop.js';
 import { targetNode } from '../util/nodes.js';
-import { claim, controllerRef, resolveControllerRef } from '../util/owners.js';
+import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from '../util/owners.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../util/pods.js';
 import { REVISION_LABEL, truncateHistory, updateRevision, type ControllerRevision } from '../util/revisions.js';
 import type { Node, Pod } from '../util/types.js';
@@ -34,8 +34,8 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
   const nodeInf = ctx.informers.for<Node>(nodes);
   const revInf = ctx.informers.for<ControllerRevision>(controllerRevisions);
   dsInf.addIndex('namespace', indexers.namespace);
-  podInf.addIndex('namespace', indexers.namespace);
-  revInf.addIndex('namespace', indexers.namespace);
+  podInf.addIndex(CONTROLLER_INDEX, controllerIndex);
+  revInf.addIndex(CONTROLLER_INDEX, controllerIndex);
   const queue = new WorkQueue();
   const expectations = new Expectations();
   const recorder = ctx.recorder('daemonset-controller');
@@ -83,12 +83,11 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
     const ds = structuredClone(cached);
     const selector = selectorOf(ds);
     if (selector.empty) return; // apps/v1 validation forbids it; nothing sensible to select.
-    const ns = ds.metadata.namespace ?? '';
-    const revisions = await claim(revInf.byIndex('namespace', ns), { client: ctx.client, ref: controllerRevisions, owner: ds, ownerRef: daemonSets, selector });
+    const revisions = await claim(claimCandidates(revInf, ds), { client: ctx.client, ref: controllerRevisions, owner: ds, ownerRef: daemonSets, selector });
     const templateLabels = ds.spec.template?.metadata?.labels ?? {};
     const cur = ds.metadata.deletionTimestamp ? undefined : await updateRevision({ client: ctx.client, owner: ds, ownerRef: daemonSets, revisions, labels: templateLabels, collisionCount: ds.status?.collisionCount ?? 0 });
     const hash = cur?.metadata.labels?.[REVISION_LABEL] ?? '';
-    const owned = await claim(podInf.byIndex('namespace', ns), { client: ctx.client, ref: pods, owner: ds, ownerRef: daemonSets, selector });
+    const owned = await claim(claimCandidates(podInf, ds), { client: ctx.client, ref: pods, owner: ds, ownerRef: daemonSets, selector });
     const byNode = new Map<string, Pod[]>();
     for (const p of owned) {
       const n = targetNode(p.spec) ?? '';

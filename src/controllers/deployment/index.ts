@@ -11,7 +11,7 @@ import { nothing } from '../../api/labels.js';
 import { indexers, keyOf, WorkQueue } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
 import { runQueue } from '../util/loop.js';
-import { claim, controllerRef, resolveControllerRef } from '../util/owners.js';
+import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from '../util/owners.js';
 
 import type { Pod, ReplicaSet } from '../util/types.js';
 import { syncDeployment } from './rollout.js';
@@ -27,7 +27,7 @@ async function runDeploymentController(ctx: ControllerContext): Promise<void> {
   const rsInf = ctx.informers.for<ReplicaSet>(replicaSets);
   const podInf = ctx.informers.for<Pod>(pods);
   dInf.addIndex('namespace', indexers.namespace);
-  rsInf.addIndex('namespace', indexers.namespace);
+  rsInf.addIndex(CONTROLLER_INDEX, controllerIndex);
   podInf.addIndex('owner', indexers.owner);
   const queue = new WorkQueue();
   const recorder = ctx.recorder('deployment-controller');
@@ -69,7 +69,7 @@ async function runDeploymentController(ctx: ControllerContext): Promise<void> {
       recorder.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
       return;
     }
-    const candidates = rsInf.byIndex('namespace', d.metadata.namespace ?? '');
+    const candidates = claimCandidates(rsInf, d);
     const rsList = (await claim(candidates, { client: ctx.client, ref: replicaSets, owner: d, ownerRef: deployments, selector })).map((rs) => structuredClone(rs));
     const podsByRS = new Map<string, Pod[]>();
     // Terminating pods count too: Recreate starts new pods only once the old ones are gone.

@@ -16,7 +16,7 @@ import type { Controller, ControllerContext } from '../controller.js';
 import { asError } from '../util/errors.js';
 import { canonicalJSON } from '../util/hash.js';
 import { runQueue } from '../util/loop.js';
-import { claim, controllerRef, resolveControllerRef } from '../util/owners.js';
+import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from '../util/owners.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../util/pods.js';
 import { REVISION_LABEL, sortRevisions, truncateHistory, updateRevision, type ControllerRevision } from '../util/revisions.js';
 import type { Pod } from '../util/types.js';
@@ -34,8 +34,8 @@ async function runStatefulSetController(ctx: ControllerContext): Promise<void> {
   const revInf = ctx.informers.for<ControllerRevision>(controllerRevisions);
   const pvcInf = ctx.informers.for(persistentVolumeClaims);
   setInf.addIndex('namespace', indexers.namespace);
-  podInf.addIndex('namespace', indexers.namespace);
-  revInf.addIndex('namespace', indexers.namespace);
+  podInf.addIndex(CONTROLLER_INDEX, controllerIndex);
+  revInf.addIndex(CONTROLLER_INDEX, controllerIndex);
   const queue = new WorkQueue();
   const recorder = ctx.recorder('statefulset-controller');
   const selectorOf = (s: StatefulSet) => asSelector(s.spec.selector) ?? nothing();
@@ -63,9 +63,8 @@ async function runStatefulSetController(ctx: ControllerContext): Promise<void> {
     const set = structuredClone(cached);
     const selector = selectorOf(set);
     if (selector.empty) return; // apps/v1 validation forbids it.
-    const ns = set.metadata.namespace ?? '';
-    const revisions = await claim(revInf.byIndex('namespace', ns), { client: ctx.client, ref: controllerRevisions, owner: set, ownerRef: statefulSets, selector });
-    const owned = await claim(podInf.byIndex('namespace', ns), { client: ctx.client, ref: pods, owner: set, ownerRef: statefulSets, selector });
+    const revisions = await claim(claimCandidates(revInf, set), { client: ctx.client, ref: controllerRevisions, owner: set, ownerRef: statefulSets, selector });
+    const owned = await claim(claimCandidates(podInf, set), { client: ctx.client, ref: pods, owner: set, ownerRef: statefulSets, selector });
     if (set.metadata.deletionTimestamp) return;
     const update = await updateRevision({ client: ctx.client, owner: set, ownerRef: statefulSets, revisions, labels: set.spec.template?.metadata?.labels ?? {}, collisionCount: set.status?.collisionCount ?? 0 });
     const all = sortRevisions([...revisions.filter((r) => r.metadata.uid !== update.metadata.uid), update]);

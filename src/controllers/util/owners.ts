@@ -6,7 +6,7 @@
  */
 import type { KubeObject, OwnerReference } from '../../api/meta.js';
 import type { LabelSelector } from '../../api/labels.js';
-import { isNotFound, type Client, type ResourceRef } from '../../client/index.js';
+import { isNotFound, type Client, type Informer, type ResourceRef } from '../../client/index.js';
 
 /** The owner reference with `controller: true`, if any. */
 export const controllerRef = (o: KubeObject): OwnerReference | undefined => o.metadata.ownerReferences?.find((r) => r.controller === true);
@@ -15,6 +15,17 @@ export const controllerRef = (o: KubeObject): OwnerReference | undefined => o.me
 export function newControllerRef(owner: KubeObject): OwnerReference {
   return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
 }
+
+/**
+ * An informer index by controller: the controller's uid, or `orphan/<namespace>`
+ * for objects without one. Claiming then looks only at an owner's own
+ * objects and the orphans of its namespace, not at every object there.
+ */
+export const CONTROLLER_INDEX = 'controller';
+export const controllerIndex = (o: KubeObject): string[] => [controllerRef(o)?.uid ?? `orphan/${o.metadata.namespace ?? ''}`];
+
+/** What `owner` may claim from an informer indexed by `controllerIndex`: its own objects and its namespace's orphans. */
+export const claimCandidates = <T extends KubeObject>(inf: Informer<T>, owner: KubeObject): T[] => [...inf.byIndex(CONTROLLER_INDEX, owner.metadata.uid ?? ''), ...inf.byIndex(CONTROLLER_INDEX, `orphan/${owner.metadata.namespace ?? ''}`)];
 
 /** Whether `o` is controlled by `owner`. */
 export const isControlledBy = (o: KubeObject, owner: KubeObject): boolean => controllerRef(o)?.uid === owner.metadata.uid;
