@@ -15,6 +15,7 @@ import { BURST_REPLICAS, slowStartBatch } from './util/batch.js';
 import { removeCondition, getCondition } from './util/conditions.js';
 import { canonicalJSON } from './util/hash.js';
 import { asError } from './util/errors.js';
+import { putStatus } from './util/status.js';
 import { Expectations } from './util/expectations.js';
 import { runQueue } from './util/loop.js';
 import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from './util/owners.js';
@@ -187,11 +188,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
 
   async function updateStatus(rs: ReplicaSet, status: ReplicaSetStatus): Promise<void> {
     if (canonicalJSON(rs.status ?? {}) === canonicalJSON(status)) return;
-    try {
-      await ctx.client.update(k.ref, { ...rs, status }, 'status');
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    await putStatus(ctx.client, k.ref, rs, status);
   }
 
   await runQueue(ctx, k.name, queue, sync);

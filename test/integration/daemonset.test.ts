@@ -58,8 +58,8 @@ describe('DaemonSet controller', () => {
     await until(async () => (await byNode('agent')) === 'n1=agent:1', 'the pod on the NoExecute-tainted node removed');
     const st = await until(async () => {
       const d = await h.client.get<DS>(daemonSets, 'default', 'agent');
-      return d.status?.numberAvailable === 1 && d.status;
-    }, 'status');
+      return d.status?.numberAvailable === 1 && d.status.numberMisscheduled === 0 && d.status;
+    }, 'status once the evicted pod is gone');
     assert.deepEqual(st, { currentNumberScheduled: 1, numberMisscheduled: 0, desiredNumberScheduled: 1, numberReady: 1, observedGeneration: 1, updatedNumberScheduled: 1, numberAvailable: 1 });
     for (const n of ['n1', 'n2', 'n3']) await h.client.delete(nodes, '', n);
   });

@@ -11,6 +11,7 @@ import { indexers, isNotFound, keyOf, WorkQueue } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
 import { BURST_REPLICAS, slowStartBatch } from '../util/batch.js';
 import { asError } from '../util/errors.js';
+import { putStatus } from '../util/status.js';
 import { Expectations } from '../util/expectations.js';
 import { canonicalJSON } from '../util/hash.js';
 import { scaledValue } from '../util/intstr.js';
@@ -264,11 +265,7 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
     };
     if (wait > 0) queue.addAfter(keyOf(ds), wait + 100);
     if (canonicalJSON(status) === canonicalJSON(ds.status ?? {})) return;
-    try {
-      await ctx.client.update(daemonSets, { ...ds, status }, 'status');
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    await putStatus(ctx.client, daemonSets, ds, status);
   }
 
   await runQueue(ctx, 'daemonset', queue, sync);

@@ -10,6 +10,7 @@ import { getCondition, removeCondition, setCondition } from '../util/conditions.
 import { canonicalJSON, computeHash } from '../util/hash.js';
 import { isControlledBy, newControllerRef } from '../util/owners.js';
 import { rfc3339 } from '../util/pods.js';
+import { putStatus } from '../util/status.js';
 import type { Condition, Pod, ReplicaSet } from '../util/types.js';
 import {
   active,
@@ -403,6 +404,6 @@ async function writeStatus(deps: RolloutDeps, s: State, status: DeploymentStatus
     const old = cur.find((x) => x.type === c.type);
     return old && old.status === c.status && old.reason === c.reason && old.message === c.message && c.reason !== reasons.rsUpdated ? old : c;
   });
-  const updated = await deps.client.update<Deployment>(deployments, { ...s.d, status: { ...status, conditions } }, 'status');
-  s.d = { ...s.d, status: updated.status ?? {}, metadata: { ...s.d.metadata, resourceVersion: updated.metadata.resourceVersion ?? '' } };
+  const updated = await putStatus(deps.client, deployments, s.d, { ...status, conditions });
+  if (updated) s.d = { ...s.d, status: updated.status ?? {}, metadata: { ...s.d.metadata, resourceVersion: updated.metadata.resourceVersion ?? '' } };
 }

@@ -15,6 +15,7 @@ import { indexers, isAlreadyExists, isNotFound, keyOf, WorkQueue } from '../../c
 import type { Controller, ControllerContext } from '../controller.js';
 import { asError } from '../util/errors.js';
 import { canonicalJSON } from '../util/hash.js';
+import { putStatus } from '../util/status.js';
 import { runQueue } from '../util/loop.js';
 import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from '../util/owners.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../util/pods.js';
@@ -230,11 +231,7 @@ async function runStatefulSetController(ctx: ControllerContext): Promise<void> {
     const wait = Math.max(0, ...live.map((p) => msUntilAvailable(p, mrs, now)));
     if (wait > 0) queue.addAfter(keyOf(set), wait + 100);
     if (canonicalJSON(status) === canonicalJSON(set.status ?? {})) return;
-    try {
-      await ctx.client.update(statefulSets, { ...set, status }, 'status');
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    await putStatus(ctx.client, statefulSets, set, status);
   }
 
   await runQueue(ctx, 'statefulset', queue, sync);
