@@ -15,7 +15,7 @@ import { BURST_REPLICAS, slowStartBatch } from './util/batch.js';
 import { removeCondition, getCondition } from './util/conditions.js';
 import { canonicalJSON } from './util/hash.js';
 import { asError } from './util/errors.js';
-import { putStatus } from './util/status.js';
+import { omitZero, putStatus } from './util/status.js';
 import { Expectations } from './util/expectations.js';
 import { runQueue } from './util/loop.js';
 import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from './util/owners.js';
@@ -205,7 +205,7 @@ export function calculateStatus(rs: ReplicaSet, owned: readonly Pod[], manageErr
     const reason = diff < 0 ? 'FailedCreate' : 'FailedDelete';
     conditions = [...(conditions ?? []), { type: 'ReplicaFailure', status: 'True', reason, message: asError(manageErr).message, lastTransitionTime: rfc3339(now) }];
   } else if (manageErr === undefined && failure) conditions = removeCondition(conditions, 'ReplicaFailure');
-  return {
+  const status: ReplicaSetStatus = {
     replicas: owned.length,
     fullyLabeledReplicas: fullyLabeled,
     readyReplicas: owned.filter(isPodReady).length,
@@ -213,6 +213,7 @@ export function calculateStatus(rs: ReplicaSet, owned: readonly Pod[], manageErr
     ...(rs.metadata.generation !== undefined ? { observedGeneration: rs.metadata.generation } : {}),
     ...(conditions?.length ? { conditions } : {}),
   };
+  return omitZero(status, ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']);
 }
 
 /** Exported for the Deployment controller, which reads ReplicaSets' selectors the same way. */

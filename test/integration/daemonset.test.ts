@@ -79,7 +79,11 @@ describe('DaemonSet controller', () => {
     assert.deepEqual(revs.map((r) => r.revision).sort(), [1, 2]);
 
     await h.client.patch(daemonSets, 'default', 'roll', { spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null }, template: { spec: { containers: [{ name: 'c', image: 'v3' }] } } } }, 'strategic');
-    await until(async () => (await h.client.get<DS>(daemonSets, 'default', 'roll')).status?.updatedNumberScheduled === 0, 'no pod updated');
+    await until(async () => {
+      const d = await h.client.get<DS>(daemonSets, 'default', 'roll');
+      // updatedNumberScheduled is omitted when zero, as upstream's omitempty.
+      return d.status?.observedGeneration === d.metadata.generation && d.status?.updatedNumberScheduled === undefined && d.status?.desiredNumberScheduled === 3;
+    }, 'no pod updated');
     assert.equal(await byNode('roll'), 'r1=v2,r2=v2,r3=v2');
     const onR2 = (await podsOf('roll')).find((p) => target(p) === 'r2');
     await h.client.delete(pods, 'default', onR2?.metadata.name ?? '');

@@ -11,7 +11,7 @@ import { indexers, isNotFound, keyOf, WorkQueue } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
 import { BURST_REPLICAS, slowStartBatch } from '../util/batch.js';
 import { asError } from '../util/errors.js';
-import { putStatus } from '../util/status.js';
+import { omitZero, putStatus } from '../util/status.js';
 import { Expectations } from '../util/expectations.js';
 import { canonicalJSON } from '../util/hash.js';
 import { scaledValue } from '../util/intstr.js';
@@ -251,7 +251,7 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
       }
       if (pod.metadata.labels?.[REVISION_LABEL] === hash) updated++;
     }
-    const status = {
+    const status = omitZero({
       currentNumberScheduled: current,
       numberMisscheduled: mis,
       desiredNumberScheduled: desired,
@@ -262,7 +262,7 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
       ...(desired - available > 0 ? { numberUnavailable: desired - available } : {}),
       ...(ds.status?.collisionCount !== undefined ? { collisionCount: ds.status.collisionCount } : {}),
       ...(ds.status?.conditions ? { conditions: ds.status.conditions } : {}),
-    };
+    }, ['observedGeneration', 'updatedNumberScheduled', 'numberAvailable']);
     if (wait > 0) queue.addAfter(keyOf(ds), wait + 100);
     if (canonicalJSON(status) === canonicalJSON(ds.status ?? {})) return;
     await putStatus(ctx.client, daemonSets, ds, status);

@@ -10,7 +10,7 @@ import { getCondition, removeCondition, setCondition } from '../util/conditions.
 import { canonicalJSON, computeHash } from '../util/hash.js';
 import { isControlledBy, newControllerRef } from '../util/owners.js';
 import { rfc3339 } from '../util/pods.js';
-import { putStatus } from '../util/status.js';
+import { omitZero, putStatus } from '../util/status.js';
 import type { Condition, Pod, ReplicaSet } from '../util/types.js';
 import {
   active,
@@ -352,7 +352,7 @@ export function calculateStatus(d: Deployment, all: readonly (ReplicaSet | undef
       ? { type: 'Available', status: 'True', reason: reasons.minAvailable, message: 'Deployment has minimum availability.', lastUpdateTime: now, lastTransitionTime: now }
       : { type: 'Available', status: 'False', reason: reasons.minUnavailable, message: 'Deployment does not have minimum availability.', lastUpdateTime: now, lastTransitionTime: now };
   status.conditions = setCondition(status.conditions, cond);
-  return status;
+  return omitZero(status, ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']);
 }
 
 /** Status plus the Progressing condition: progressing, complete, or past its deadline (upstream's syncRolloutStatus). */

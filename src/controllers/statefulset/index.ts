@@ -15,7 +15,7 @@ import { indexers, isAlreadyExists, isNotFound, keyOf, WorkQueue } from '../../c
 import type { Controller, ControllerContext } from '../controller.js';
 import { asError } from '../util/errors.js';
 import { canonicalJSON } from '../util/hash.js';
-import { putStatus } from '../util/status.js';
+import { omitZero, putStatus } from '../util/status.js';
 import { runQueue } from '../util/loop.js';
 import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from '../util/owners.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../util/pods.js';
@@ -216,7 +216,7 @@ async function runStatefulSetController(ctx: ControllerContext): Promise<void> {
       currentRevision = upd;
       currentReplicas = updated;
     }
-    const status: NonNullable<StatefulSet['status']> = {
+    const full: NonNullable<StatefulSet['status']> = {
       ...(set.metadata.generation !== undefined ? { observedGeneration: set.metadata.generation } : {}),
       replicas,
       readyReplicas: ready,
@@ -228,6 +228,7 @@ async function runStatefulSetController(ctx: ControllerContext): Promise<void> {
       availableReplicas: count((p) => isPodAvailable(p, mrs, now)),
       ...(set.status?.conditions ? { conditions: set.status.conditions } : {}),
     };
+    const status = omitZero(full, ['observedGeneration', 'readyReplicas', 'currentReplicas', 'updatedReplicas', 'currentRevision', 'updateRevision', 'collisionCount']);
     const wait = Math.max(0, ...live.map((p) => msUntilAvailable(p, mrs, now)));
     if (wait > 0) queue.addAfter(keyOf(set), wait + 100);
     if (canonicalJSON(status) === canonicalJSON(set.status ?? {})) return;

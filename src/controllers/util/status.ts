@@ -24,3 +24,9 @@ export async function putStatus<T extends KubeObject>(client: Client, ref: Resou
     return client.update<T>(ref, { ...fresh, status }, 'status');
   }
 }
+
+/** `status` without the zero-valued `keys`: the fields upstream's types mark `omitempty`, so the wire format matches. */
+export function omitZero<T extends object>(status: T, keys: readonly (keyof T)[]): T {
+  const drop = new Set<PropertyKey>(keys.filter((k) => status[k] === 0 || status[k] === ''));
+  return Object.fromEntries(Object.entries(status).filter(([k]) => !drop.has(k))) as T;
+}
