@@ -69,3 +69,8 @@ export interface Status {
   };
   code: number;
 }
+
+/** The garbage collector's finalizer for `propagationPolicy: Orphan`: dependents lose their reference to the owner first. */
+export const orphanFinalizer = 'orphan';
+/** The garbage collector's finalizer for `propagationPolicy: Foreground`: the owner waits for its blocking dependents. */
+export const foregroundFinalizer = 'foregroundDeletion';

@@ -1,6 +1,7 @@
 import type { ResourceDef } from '../api/resource.js';
 import type { Registry } from './registry.js';
 import { reviewResources } from './reviews.js';
+import { metricsResources } from './metrics.js';
 
 /** The Kubernetes version skiff serves the API of. */
 export const kubernetesVersion = { major: '1', minor: '33', gitVersion: 'v1.33.0+skiff' };
@@ -57,9 +58,13 @@ function fromDef(d: ResourceDef): Served {
   return { ...d, verbs: verbs(d), subresources };
 }
 
-/** Every resource discovery lists: the registry's kinds, then the create-only reviews. */
+/** Every resource discovery lists: the registry's kinds, the create-only reviews, the read-only metrics. */
 function served(registry: Registry): Served[] {
-  return [...registry.all().map((r) => fromDef(r.def)), ...reviewResources.map((r) => ({ ...r, shortNames: [], categories: [], verbs: ['create'], subresources: [] }))];
+  return [
+    ...registry.all().map((r) => fromDef(r.def)),
+    ...reviewResources.map((r) => ({ ...r, shortNames: [], categories: [], verbs: ['create'], subresources: [] })),
+    ...metricsResources.map((r) => ({ ...r, shortNames: [], categories: [], verbs: ['get', 'list'], subresources: [] })),
+  ];
 }
 
 /** The versions of a named group, preferred first (`/apis/G`). */

@@ -80,6 +80,10 @@ export function prepareUpdate(def: ResourceDef, obj: KubeObject, old: KubeObject
     // As upstream's ResetObjectMetaForStatus: only status changes.
     next = { ...structuredClone(old), status: obj.status };
     if (obj.status === undefined) delete next.status;
+  } else if (subresource === 'finalize') {
+    // namespaces/finalize: only spec.finalizers changes (the namespace controller lets go through it).
+    next = structuredClone(old);
+    next.spec = { ...(next.spec as object | undefined), finalizers: (obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] };
   } else {
     next = obj;
     if (def.hasStatus) {
@@ -94,6 +98,8 @@ export function prepareUpdate(def: ResourceDef, obj: KubeObject, old: KubeObject
     else delete m.deletionGracePeriodSeconds;
     if (def.tracksGeneration) m.generation = (o.generation ?? 1) + (specOf(def, obj) === specOf(def, old) ? 0 : 1);
     else delete m.generation;
+    // A namespace's spec.finalizers change only through namespaces/finalize, as upstream.
+    if (def.kind === 'Namespace' && !def.group) next.spec = { ...(next.spec as object | undefined), finalizers: (old.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] };
   }
   next.metadata.resourceVersion = o.resourceVersion ?? '';
   return next;

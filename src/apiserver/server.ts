@@ -20,13 +20,14 @@ import { bindPod, evictPod } from './handlers/pods.js';
 import { update } from './handlers/update.js';
 import { watch } from './handlers/watch.js';
 import type { APIServer } from './index.js';
-import { bootstrapNamespaces, purgeNamespace, terminatingNamespaces } from './namespaces.js';
+import { bootstrapNamespaces } from './namespaces.js';
 import type { APIServerOptions } from './options.js';
 import { openAPIv2Protobuf, openAPIv3, openAPIv3Root } from './openapi.js';
 import { loadOrCreatePKI } from './pki.js';
 import { Registry } from './registry.js';
 import { asObject, decodeBody, parseRequestInfo, readBody, type RequestInfo } from './request.js';
 import { findReview, serveReview } from './reviews.js';
+import { serveMetrics } from './metrics.js';
 import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
 import { ServiceAllocator } from './serviceips.js';
@@ -70,9 +71,6 @@ const sendError = (res: ServerResponse, err: unknown) => {
 
 const healthPaths = /^\/(healthz|livez|readyz)(\/.*)?$/;
 
-/** How long a terminating namespace waits before it is emptied. */
-const namespacePurgeDelayMs = 1000;
-
 /** Start the HTTPS API server (see index.ts). */
 export async function start(options: APIServerOptions): Promise<APIServer> {
   const now = options.now ?? (() => new Date());
@@ -92,7 +90,6 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   // Serves the custom resources of established CRDs; ready once those present at start are served.
   const crdController = startCRDController({ store: options.store, registry, now, signal: abort.signal, log });
   crdController.ready.catch(() => {}); // a datastore failure surfaces through registry.ready()
-  const purging = new Set<string>();
   const hooks = new Map([...coreHooks(services), crdHooks(), ...priorityHooks(registry)]);
   const ctx: HandlerContext = {
     store: options.store,
@@ -101,20 +98,6 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     signal: abort.signal,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     hooks,
-    onNamespaceTerminating: (name) => {
-      if (purging.has(name)) return;
-      purging.add(name);
-      // Like the namespace controller, start a moment later: a client deleting
-      // a manifest's namespace and then its contents still finds them.
-      const timer = setTimeout(() => {
-        purgeNamespace(options.store, registry, hooks, name)
-          .catch((err: unknown) => log('namespace purge failed', { name, err: String(err) }))
-          .finally(() => purging.delete(name));
-      }, namespacePurgeDelayMs);
-      timer.unref();
-      // A purge cut short by shutdown resumes at the next start (terminatingNamespaces).
-      abort.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-    },
   };
   let ready = false;
 
@@ -137,6 +120,10 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       discovery(path, res, req.headers.accept);
       return;
     }
+    if (info.group === 'metrics.k8s.io') {
+      send(res, { code: 200, body: serveMetrics(registry, info, url.searchParams, now()) });
+      return;
+    }
     const review = findReview(info.group, info.version, info.resource);
     if (review) {
       // Decoded only for a create: any other verb is refused before the body matters.
@@ -151,10 +138,10 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       send(res, (await post(ctx, { info, resource, query: url.searchParams, req, res, wantsTable: false })) ?? { code: 201, body: {} });
       return;
     }
-    const knownSub = (sub === 'status' && resource?.def.hasStatus) || (sub === 'scale' && resource?.def.scale);
+    const knownSub = (sub === 'status' && resource?.def.hasStatus) || (sub === 'scale' && resource?.def.scale) || (sub === 'finalize' && resource?.def.kind === 'Namespace' && !resource.def.group);
     if (!resource || (sub && !knownSub) || (info.namespace && !resource.def.namespaced))
       throw new APIError('NotFound', 'the server could not find the requested resource');
-    if (sub && info.verb !== 'get' && info.verb !== 'update' && info.verb !== 'patch')
+    if (sub && (sub === 'finalize' ? info.verb !== 'update' : info.verb !== 'get' && info.verb !== 'update' && info.verb !== 'patch'))
       throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     // A namespaced resource outside a namespace: only list and watch exist there, as upstream.
     if (resource.def.namespaced && !info.namespace && info.verb !== 'list' && info.verb !== 'watch') {
@@ -244,7 +231,6 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const advertise = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
   await reconcileKubernetesService(options.store, registry, services, { ip: advertise, port }, now());
   await bootstrapPriorityClasses(options.store, now());
-  for (const name of await terminatingNamespaces(options.store)) ctx.onNamespaceTerminating(name);
   await crdController.ready;
   startCompactor({ store: options.store, intervalMs: options.compactionIntervalMs ?? 5 * 60_000, signal: abort.signal, onError: (err) => log('compaction failed', { err: String(err) }) });
   ready = true;

@@ -56,6 +56,8 @@ export interface ControllerContext {
   /** Aborts when the controller manager stops leading or shuts down. */
   readonly signal: AbortSignal;
   readonly log: (msg: string, fields?: Record<string, unknown>) => void;
+  /** The cluster CA (PEM) that pods trust the API server by, published into each namespace. */
+  readonly rootCA?: string;
 }
 
 export interface Controller {

@@ -1,14 +1,41 @@
 /** Every controller the controller manager runs, in start order. Each controller adds its line here. */
 import type { Controller } from './controller.js';
+import { newEndpointsController } from './endpoints.js';
+import { newEndpointSliceController } from './endpointslice.js';
+import { newGarbageCollector } from './garbagecollector.js';
+import { newNamespaceController } from './namespace.js';
+import { newNodeLifecycleController } from './nodelifecycle.js';
+import { newRootCACertPublisher, newServiceAccountController } from './serviceaccount.js';
+import { newCronJobController } from './cronjob.js';
+import { newResourceQuotaController } from './resourcequota.js';
+import { newVolumeBinderController } from './volume/binder.js';
+import { newLocalPathProvisioner } from './volume/localpath.js';
+import { newHPAController } from './hpa/controller.js';
 import { daemonSetController } from './daemonset/index.js';
 import { deploymentController } from './deployment/index.js';
-import { statefulSetController } from './statefulset/index.js';
 import { replicaSetController, replicationControllerController } from './replicaset.js';
+import { statefulSetController } from './statefulset/index.js';
+import { newJobController } from './job/controller.js';
+import { newTTLAfterFinishedController } from './job/ttl.js';
 
 export type { Controller, ControllerContext } from './controller.js';
 export { SharedInformers } from './controller.js';
 
 export const allControllers: readonly Controller[] = [
+  newNamespaceController(),
+  newGarbageCollector(),
+  newServiceAccountController(),
+  newRootCACertPublisher(),
+  newEndpointsController(),
+  newEndpointSliceController(),
+  newNodeLifecycleController(),
+  newJobController(),
+  newTTLAfterFinishedController(),
+  newCronJobController(),
+  newResourceQuotaController(),
+  newVolumeBinderController(),
+  newLocalPathProvisioner(),
+  newHPAController(),
   replicaSetController,
   replicationControllerController,
   deploymentController,

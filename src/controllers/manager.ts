@@ -20,6 +20,8 @@ export interface ControllerManagerOptions {
   readonly leaseDurationSeconds?: number;
   readonly renewDeadlineSeconds?: number;
   readonly retryPeriodSeconds?: number;
+  /** The cluster CA (PEM), published to every namespace as `kube-root-ca.crt`. */
+  readonly rootCA?: string;
 }
 
 /** Run the controllers while leading, until `signal` aborts. */
@@ -41,7 +43,7 @@ export async function runControllerManager(o: ControllerManagerOptions, signal: 
         setMaxListeners(0, lead);
         log('controller manager leading', { controllers: controllers.map((c) => c.name) });
         const informers = new SharedInformers(o.client, { onError: (err) => log('informer', { err: String(err) }) });
-        const ctx: ControllerContext = { client: o.client, informers, recorder: recorders(o.client, host), signal: lead, log };
+        const ctx: ControllerContext = { client: o.client, informers, recorder: recorders(o.client, host), signal: lead, log, ...(o.rootCA ? { rootCA: o.rootCA } : {}) };
         const running = controllers.map((c) => c.run(ctx).catch((err: unknown) => log('controller failed', { controller: c.name, err: err instanceof Error ? (err.stack ?? err.message) : String(err) })));
         informers.start(lead);
         await Promise.all(running);

@@ -17,11 +17,15 @@ import { canonicalJSON } from './util/hash.js';
 import { asError } from './util/errors.js';
 import { omitZero, putStatus } from './util/status.js';
 import { Expectations } from './util/expectations.js';
-import { runQueue } from './util/loop.js';
+import { runQueue } from './util/run.js';
 import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from './util/owners.js';
-import { byDeletionPreference, colocationRanks, isPodActive, isPodAvailable, isPodReady, msUntilAvailable, rfc3339 } from './util/pods.js';
+import { byDeletionPreference, colocationRanks, isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from './util/pods.js';
+import { timestamp } from './util/time.js';
 import { podFromTemplate } from './util/template.js';
 import type { Condition, Pod, ReplicaSet, ReplicaSetStatus } from './util/types.js';
+
+/** Upstream's default `--concurrent-replicaset-syncs`. */
+const WORKERS = 5;
 
 /** What differs between the two kinds. */
 interface Kind {
@@ -73,7 +77,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
   };
 
   owners.on({ add: enqueue, update: (_, o) => enqueue(o), delete: (o) => {
-      expectations.forget(keyOf(o));
+      expectations.delete(keyOf(o));
       enqueue(o);
     },
   });
@@ -81,15 +85,15 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
     add: (p) => {
       const o = ownerOf(p);
       if (o) {
-        expectations.created(keyOf(o));
-        if (p.metadata.deletionTimestamp) expectations.deleted(keyOf(o), keyOf(p));
+        expectations.observeAdd(keyOf(o));
+        if (p.metadata.deletionTimestamp) expectations.observeDel(keyOf(o), keyOf(p));
         enqueue(o);
       } else if (!controllerRef(p)) enqueueMatching(p);
     },
     update: (old, p) => {
       const was = ownerOf(old);
       const now = ownerOf(p);
-      if (now && p.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) expectations.deleted(keyOf(now), keyOf(p));
+      if (now && p.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) expectations.observeDel(keyOf(now), keyOf(p));
       if (was && was !== now) enqueue(was);
       if (now) {
         enqueue(now);
@@ -101,7 +105,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
     delete: (p) => {
       const o = ownerOf(p);
       if (o) {
-        expectations.deleted(keyOf(o), keyOf(p));
+        expectations.observeDel(keyOf(o), keyOf(p));
         enqueue(o);
       }
     },
@@ -110,7 +114,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
   const sync = async (key: string): Promise<void> => {
     const cached = owners.get(key);
     if (!cached) {
-      expectations.forget(key);
+      expectations.delete(key);
       return;
     }
     const rs = structuredClone(cached);
@@ -144,19 +148,19 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
     const deleted = new Set<string>();
     if (diff < 0) {
       const n = Math.min(-diff, BURST_REPLICAS);
-      expectations.expect(key, n);
+      expectations.expect(key, n, 0);
       const r = await slowStartBatch(n, async () => {
         try {
           const pod = await ctx.client.create<Pod>(pods, ns, podFromTemplate(rs.spec.template, rs));
           recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
         } catch (err) {
-          expectations.created(key);
+          expectations.observeAdd(key);
           recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${asError(err).message}`);
           throw err;
         }
       });
       // Creations never attempted will never be observed.
-      for (let i = r.ok + (r.err ? 1 : 0); i < n; i++) expectations.created(key);
+      for (let i = r.ok + (r.err ? 1 : 0); i < n; i++) expectations.observeAdd(key);
       return r.err === undefined ? { deleted } : { err: r.err, deleted };
     }
     if (diff > 0) {
@@ -171,7 +175,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
             deleted.add(keyOf(p));
             recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name ?? ''}`);
           } catch (err) {
-            expectations.deleted(key, keyOf(p));
+            expectations.observeDel(key, keyOf(p));
             if (isNotFound(err)) {
               deleted.add(keyOf(p));
               return;
@@ -191,7 +195,8 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
     await putStatus(ctx.client, k.ref, rs, status);
   }
 
-  await runQueue(ctx, k.name, queue, sync);
+  await ctx.informers.synced();
+  await runQueue(ctx, k.name, queue, WORKERS, sync);
 }
 
 /** The status of `rs` given the pods it owns (upstream's calculateStatus). */
@@ -203,7 +208,7 @@ export function calculateStatus(rs: ReplicaSet, owned: readonly Pod[], manageErr
   const failure = getCondition(conditions, 'ReplicaFailure');
   if (manageErr !== undefined && !failure) {
     const reason = diff < 0 ? 'FailedCreate' : 'FailedDelete';
-    conditions = [...(conditions ?? []), { type: 'ReplicaFailure', status: 'True', reason, message: asError(manageErr).message, lastTransitionTime: rfc3339(now) }];
+    conditions = [...(conditions ?? []), { type: 'ReplicaFailure', status: 'True', reason, message: asError(manageErr).message, lastTransitionTime: timestamp(new Date(now)) }];
   } else if (manageErr === undefined && failure) conditions = removeCondition(conditions, 'ReplicaFailure');
   const status: ReplicaSetStatus = {
     replicas: owned.length,

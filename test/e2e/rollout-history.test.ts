@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { Client, credentialsFromKubeconfig } from '../../src/client/index.js';
-import { fakeKubelet, until } from '../support/controllers.js';
+import { fakeKubelet, waitFor } from '../support/controllers.js';
 import { kubectlAsyncOK as kubectlOK } from '../support/kubectl.js';
 import { startSkiff, type SkiffProcess } from '../support/skiff.js';
 
@@ -88,7 +88,7 @@ describe('kubectl rollout on DaemonSets and StatefulSets', () => {
       assert.match(await k('rollout', 'history', `${kind}/${name}`, '--revision=1'), /Image:\s+v1/);
       assert.match(await k('rollout', 'undo', `${kind}/${name}`), new RegExp(`${kind}.apps/${name} rolled back`));
       await k('rollout', 'status', `${kind}/${name}`, '--timeout=60s');
-      await until(async () => (await images(name)) === 'v1,v1', `${name}'s pods back at v1`);
+      await waitFor(`${name}'s pods back at v1`, async () => (await images(name)) === 'v1,v1');
       // The restored template is revision 3: the old revision renumbered, not a copy.
       assert.match(await k('rollout', 'history', `${kind}/${name}`), /\n2\s+\S+ v2\n3\s+\S+ v1\n\s*$/);
     }

@@ -6,7 +6,7 @@ import { deployments, replicaSets } from '../../src/api/apps/index.js';
 import { pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { Client, credentialsFromKubeconfig } from '../../src/client/index.js';
-import { fakeKubelet, until } from '../support/controllers.js';
+import { fakeKubelet, waitFor } from '../support/controllers.js';
 import { kubectlAsync as kubectl, kubectlAsyncOK as kubectlOK } from '../support/kubectl.js';
 import { startSkiff, type SkiffProcess } from '../support/skiff.js';
 
@@ -73,7 +73,7 @@ describe('kubectl rollout and scale on a Deployment', () => {
     assert.match(await k('rollout', 'undo', 'deployment/web'), /deployment.apps\/web rolled back/);
     assert.match(await k('rollout', 'status', 'deployment/web', '--timeout=60s'), /successfully rolled out/);
     assert.equal(await image(), 'nginx:1.25');
-    await until(async () => (await podImages()).join() === 'nginx:1.25,nginx:1.25,nginx:1.25', 'pods of the restored template');
+    await waitFor('pods of the restored template', async () => (await podImages()).join() === 'nginx:1.25,nginx:1.25,nginx:1.25');
     // The old ReplicaSet came back as revision 3; its earlier number is in revision-history.
     const rss = (await client.list(replicaSets, 'default', { labelSelector: 'app=web' })).items;
     const restored = rss.find((rs) => rs.metadata.annotations?.['deployment.kubernetes.io/revision'] === '3');
@@ -85,10 +85,10 @@ describe('kubectl rollout and scale on a Deployment', () => {
   test('pause holds a template change back until resume; restart rolls out anew; scale resizes', async () => {
     assert.match(await k('rollout', 'pause', 'deployment/web'), /deployment.apps\/web paused/);
     await k('set', 'image', 'deployment/web', 'c=nginx:1.27');
-    await until(async () => {
+    await waitFor('the Deployment paused', async () => {
       const d = await client.get<Deploy & { status?: { conditions?: { type: string; reason?: string }[] } }>(deployments, 'default', 'web');
       return d.status?.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'DeploymentPaused');
-    }, 'the Deployment paused');
+    });
     assert.deepEqual(await podImages(), ['nginx:1.25', 'nginx:1.25', 'nginx:1.25']);
     const undoPaused = await kubectl(skiff.kubeconfig, ['rollout', 'undo', 'deployment/web']);
     assert.notEqual(undoPaused.code, 0);

@@ -4,7 +4,7 @@ import { controllerRevisions, daemonSets } from '../../src/api/apps/index.js';
 import { nodes, pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { daemonSetController } from '../../src/controllers/daemonset/index.js';
-import { fakeKubelet, startControllers, until, type ControllerHarness } from '../support/controllers.js';
+import { fakeKubelet, startControllers, waitFor, type ControllerHarness } from '../support/controllers.js';
 
 type Pod = KubeObject & { spec: { containers: { image: string }[]; tolerations?: { key?: string; effect?: string; operator?: string }[]; affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: unknown[] } } } } };
 type DS = KubeObject & { status?: Record<string, number> };
@@ -39,7 +39,7 @@ describe('DaemonSet controller', () => {
     await h.client.create(nodes, '', node('n2', { role: 'edge' }, [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]));
     await h.client.create(nodes, '', node('n3', { role: 'core' }));
     await h.client.create(daemonSets, 'default', ds('agent', 'agent:1', {}, { nodeSelector: { role: 'edge' } }));
-    await until(async () => (await byNode('agent')) === 'n1=agent:1', 'a pod on n1 only (n2 tainted, n3 not selected)');
+    await waitFor('a pod on n1 only (n2 tainted, n3 not selected)', async () => (await byNode('agent')) === 'n1=agent:1');
     const [p] = await podsOf('agent');
     assert.ok(p);
     assert.match(p.metadata.name ?? '', /^agent-[a-z0-9]{5}$/);
@@ -50,16 +50,16 @@ describe('DaemonSet controller', () => {
 
     await h.client.create(nodes, '', node('n4', { role: 'edge' }));
     await h.client.patch(nodes, '', 'n3', { metadata: { labels: { role: 'edge' } } });
-    await until(async () => (await byNode('agent')) === 'n1=agent:1,n3=agent:1,n4=agent:1', 'pods on the new and relabelled nodes');
+    await waitFor('pods on the new and relabelled nodes', async () => (await byNode('agent')) === 'n1=agent:1,n3=agent:1,n4=agent:1');
     await h.client.delete(nodes, '', 'n4');
-    await until(async () => (await byNode('agent')) === 'n1=agent:1,n3=agent:1', 'the pod of the deleted node removed');
+    await waitFor('the pod of the deleted node removed', async () => (await byNode('agent')) === 'n1=agent:1,n3=agent:1');
     // An untolerated NoExecute taint evicts the daemon; NoSchedule alone would not.
     await h.client.patch(nodes, '', 'n3', { spec: { taints: [{ key: 'gone', effect: 'NoExecute' }] } });
-    await until(async () => (await byNode('agent')) === 'n1=agent:1', 'the pod on the NoExecute-tainted node removed');
-    const st = await until(async () => {
+    await waitFor('the pod on the NoExecute-tainted node removed', async () => (await byNode('agent')) === 'n1=agent:1');
+    const st = await waitFor('status once the evicted pod is gone', async () => {
       const d = await h.client.get<DS>(daemonSets, 'default', 'agent');
       return d.status?.numberAvailable === 1 && d.status.numberMisscheduled === 0 && d.status;
-    }, 'status once the evicted pod is gone');
+    });
     assert.deepEqual(st, { currentNumberScheduled: 1, numberMisscheduled: 0, desiredNumberScheduled: 1, numberReady: 1, observedGeneration: 1, updatedNumberScheduled: 1, numberAvailable: 1 });
     for (const n of ['n1', 'n2', 'n3']) await h.client.delete(nodes, '', n);
   });
@@ -67,33 +67,33 @@ describe('DaemonSet controller', () => {
   test('RollingUpdate replaces pods node by node and records ControllerRevisions; OnDelete waits for deletions', async () => {
     for (const n of ['r1', 'r2', 'r3']) await h.client.create(nodes, '', node(n, { pool: 'r' }));
     await h.client.create(daemonSets, 'default', ds('roll', 'v1', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } } }, { nodeSelector: { pool: 'r' } }));
-    await until(async () => (await byNode('roll')) === 'r1=v1,r2=v1,r3=v1', 'three v1 pods');
+    await waitFor('three v1 pods', async () => (await byNode('roll')) === 'r1=v1,r2=v1,r3=v1');
     await h.client.patch(daemonSets, 'default', 'roll', { spec: { template: { spec: { containers: [{ name: 'c', image: 'v2' }] } } } }, 'strategic');
-    await until(async () => (await byNode('roll')) === 'r1=v2,r2=v2,r3=v2', 'three v2 pods');
-    const st = await until(async () => {
+    await waitFor('three v2 pods', async () => (await byNode('roll')) === 'r1=v2,r2=v2,r3=v2');
+    const st = await waitFor('updated status', async () => {
       const d = await h.client.get<DS>(daemonSets, 'default', 'roll');
       return d.status?.updatedNumberScheduled === 3 && d.status.numberAvailable === 3 && d.status;
-    }, 'updated status');
+    });
     assert.equal(st.desiredNumberScheduled, 3);
     const revs = (await h.client.list<KubeObject & { revision: number }>(controllerRevisions, 'default')).items.filter((r) => r.metadata.name?.startsWith('roll-'));
     assert.deepEqual(revs.map((r) => r.revision).sort(), [1, 2]);
 
     await h.client.patch(daemonSets, 'default', 'roll', { spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null }, template: { spec: { containers: [{ name: 'c', image: 'v3' }] } } } }, 'strategic');
-    await until(async () => {
+    await waitFor('no pod updated', async () => {
       const d = await h.client.get<DS>(daemonSets, 'default', 'roll');
       // updatedNumberScheduled is omitted when zero, as upstream's omitempty.
       return d.status?.observedGeneration === d.metadata.generation && d.status?.updatedNumberScheduled === undefined && d.status?.desiredNumberScheduled === 3;
-    }, 'no pod updated');
+    });
     assert.equal(await byNode('roll'), 'r1=v2,r2=v2,r3=v2');
     const onR2 = (await podsOf('roll')).find((p) => target(p) === 'r2');
     await h.client.delete(pods, 'default', onR2?.metadata.name ?? '');
-    await until(async () => (await byNode('roll')) === 'r1=v2,r2=v3,r3=v2', 'the deleted pod recreated from the new template');
+    await waitFor('the deleted pod recreated from the new template', async () => (await byNode('roll')) === 'r1=v2,r2=v3,r3=v2');
   });
 
   test('maxSurge starts the updated pod beside the old one and removes the old one once the new is available', async () => {
     for (const n of ['s1', 's2']) await h.client.create(nodes, '', node(n, { pool: 's' }));
     await h.client.create(daemonSets, 'default', ds('surge', 'v1', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }, { nodeSelector: { pool: 's' } }));
-    await until(async () => (await h.client.get<DS>(daemonSets, 'default', 'surge')).status?.numberAvailable === 2, 'two available');
+    await waitFor('two available', async () => (await h.client.get<DS>(daemonSets, 'default', 'surge')).status?.numberAvailable === 2);
     const live = new Map<string, Pod>();
     const list = await h.client.list<Pod>(pods, 'default', { labelSelector: 'app=surge' });
     for (const p of list.items) live.set(p.metadata.name ?? '', p);
@@ -111,7 +111,7 @@ describe('DaemonSet controller', () => {
     }, ac.signal);
     try {
       await h.client.patch(daemonSets, 'default', 'surge', { spec: { template: { spec: { containers: [{ name: 'c', image: 'v2' }] } } } }, 'strategic');
-      await until(async () => (await byNode('surge')) === 's1=v2,s2=v2', 'both nodes at v2');
+      await waitFor('both nodes at v2', async () => (await byNode('surge')) === 's1=v2,s2=v2');
       assert.equal(bare, false, 'a node was left without a ready daemon pod');
       assert.equal(both, true, 'no node ever ran the old and the new pod side by side');
     } finally {

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../src/api/meta.js';
 import type { WatchEvent } from '../../src/client/index.js';
 import { deploymentController } from '../../src/controllers/deployment/index.js';
 import { replicaSetController } from '../../src/controllers/replicaset.js';
-import { fakeKubelet, startControllers, until, type ControllerHarness } from '../support/controllers.js';
+import { fakeKubelet, startControllers, waitFor, type ControllerHarness } from '../support/controllers.js';
 
 type Cond = { type: string; status: string; reason?: string; message?: string };
 type Pod = KubeObject & { spec: { containers: { image: string }[] }; status?: { conditions?: Cond[] } };
@@ -38,12 +38,12 @@ const getD = (name: string) => h.client.get<Deploy>(deployments, 'default', name
 const rsOf = async (name: string) => (await h.client.list<RS>(replicaSets, 'default', { labelSelector: `app=${name}` })).items;
 const cond = (d: Deploy, type: string) => d.status?.conditions?.find((c) => c.type === type);
 const complete = async (name: string, replicas: number, image: string) =>
-  until(async () => {
+  waitFor(`${name} rolled out with ${image}`, async () => {
     const d = await getD(name);
     const ok = d.status?.observedGeneration === d.metadata.generation && d.status?.updatedReplicas === replicas && d.status.replicas === replicas && d.status.availableReplicas === replicas && cond(d, 'Progressing')?.reason === 'NewReplicaSetAvailable';
     const ps = (await h.client.list<Pod>(pods, 'default', { labelSelector: `app=${name}` })).items;
     return ok && ps.length === replicas && ps.every((p) => p.spec.containers[0]?.image === image) && d;
-  }, `${name} rolled out with ${image}`);
+  });
 const eventsOf = async (name: string, reason: string) => (await h.client.list<Ev>(events, 'default')).items.filter((e) => e.involvedObject.name === name && e.reason === reason);
 
 describe('Deployment controller', () => {
@@ -87,7 +87,7 @@ describe('Deployment controller', () => {
     try {
       await h.client.patch(deployments, 'default', 'roll', { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } } }, 'strategic');
       const d = await complete('roll', replicas, 'nginx:2');
-      await until(() => seen.size === replicas && readyCount() === replicas, 'the watch to catch up');
+      await waitFor('the watch to catch up', () => seen.size === replicas && readyCount() === replicas);
       assert.ok(eventsSeen > 2 * replicas, `saw ${eventsSeen} pod events`);
       assert.ok(low >= replicas - maxUnavailable, `ready pods dropped to ${low}`);
       assert.equal(d.metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
@@ -131,10 +131,10 @@ describe('Deployment controller', () => {
     await h.client.create(deployments, 'default', deployment('pause', 2, 'nginx:1'));
     await complete('pause', 2, 'nginx:1');
     await h.client.patch(deployments, 'default', 'pause', { spec: { paused: true, template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } } }, 'strategic');
-    const d = await until(async () => {
+    const d = await waitFor('DeploymentPaused', async () => {
       const x = await getD('pause');
       return cond(x, 'Progressing')?.reason === 'DeploymentPaused' && x;
-    }, 'DeploymentPaused');
+    });
     assert.equal(cond(d, 'Progressing')?.status, 'Unknown');
     assert.equal(cond(d, 'Progressing')?.message, 'Deployment is paused');
     assert.equal((await rsOf('pause')).length, 1);
@@ -149,10 +149,10 @@ describe('Deployment controller', () => {
       if (v !== '1') await h.client.patch(deployments, 'default', 'hist', { spec: { template: { spec: { containers: [{ name: 'c', image: `nginx:${v}` }] } } } }, 'strategic');
       await complete('hist', 1, `nginx:${v}`);
     }
-    const rss = await until(async () => {
+    const rss = await waitFor('two ReplicaSets left', async () => {
       const x = await rsOf('hist');
       return x.length === 2 && x;
-    }, 'two ReplicaSets left');
+    });
     assert.deepEqual(rss.map((rs) => rs.metadata.annotations?.['deployment.kubernetes.io/revision']).sort(), ['2', '3']);
   });
 
@@ -166,10 +166,10 @@ describe('Deployment controller', () => {
     assert.ok((await eventsOf('scale', 'ScalingReplicaSet')).some((e) => e.message === `Scaled up replica set ${rs.metadata.name ?? ''} from 2 to 5`));
 
     await h.client.create(deployments, 'default', deployment('stuck', 1, 'nginx:1', { progressDeadlineSeconds: 1 }));
-    const d = await until(async () => {
+    const d = await waitFor('ProgressDeadlineExceeded', async () => {
       const x = await getD('stuck');
       return cond(x, 'Progressing')?.reason === 'ProgressDeadlineExceeded' && x;
-    }, 'ProgressDeadlineExceeded');
+    });
     assert.equal(cond(d, 'Progressing')?.status, 'False');
     assert.match(cond(d, 'Progressing')?.message ?? '', /^ReplicaSet "stuck-[a-z0-9]+" has timed out progressing\.$/);
     assert.equal(cond(d, 'Available')?.reason, 'MinimumReplicasUnavailable');

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { newNamespaceController } from '../../src/controllers/namespace.js';
 import { startTestAPIServer, type TestAPIServer } from '../support/apiserver.js';
+import { runControllers } from '../support/controllers.js';
 
 type Obj = { metadata: Record<string, unknown> & { name: string; resourceVersion: string; uid: string }; [k: string]: unknown };
 type List = { metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number }; items: Obj[]; kind: string };
@@ -289,21 +291,26 @@ describe('generic REST', () => {
     assert.deepEqual(left.items.map((i) => i.metadata.name), ['c']);
   });
 
-  test('deleting a namespace empties and removes it; system namespaces are protected', async () => {
-    await api.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
-    await api.request('POST', '/api/v1/namespaces/doomed/configmaps', cm('x'));
-    const d = await api.request('DELETE', '/api/v1/namespaces/doomed');
-    assert.equal(d.status, 200);
-    assert.equal(((await api.request('GET', '/api/v1/namespaces/doomed')).body as { status: { phase: string } }).status.phase, 'Terminating');
-    assert.equal((await api.request('GET', '/api/v1/namespaces/doomed/configmaps/x')).status, 200, 'content stays a moment, as upstream');
-    assert.equal((await api.request('POST', '/api/v1/namespaces/doomed/configmaps', cm('y'))).status, 403);
-    for (let i = 0; i < 250; i++) {
-      if ((await api.request('GET', '/api/v1/namespaces/doomed')).status === 404) break;
-      await new Promise((r) => setTimeout(r, 20));
+  test('deleting a namespace empties and removes it (namespace controller); system namespaces are protected', async () => {
+    const controllers = runControllers(api, [newNamespaceController({ deletionDelayMs: 1000 })]);
+    try {
+      await api.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
+      await api.request('POST', '/api/v1/namespaces/doomed/configmaps', cm('x'));
+      const d = await api.request('DELETE', '/api/v1/namespaces/doomed');
+      assert.equal(d.status, 200);
+      assert.equal(((await api.request('GET', '/api/v1/namespaces/doomed')).body as { status: { phase: string } }).status.phase, 'Terminating');
+      assert.equal((await api.request('GET', '/api/v1/namespaces/doomed/configmaps/x')).status, 200, 'content stays a moment, as upstream');
+      assert.equal((await api.request('POST', '/api/v1/namespaces/doomed/configmaps', cm('y'))).status, 403);
+      for (let i = 0; i < 1500; i++) {
+        if ((await api.request('GET', '/api/v1/namespaces/doomed')).status === 404) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal((await api.request('GET', '/api/v1/namespaces/doomed')).status, 404);
+      assert.equal((await api.request('GET', '/api/v1/namespaces/doomed/configmaps/x')).status, 404);
+      assert.equal((await api.request('DELETE', '/api/v1/namespaces/default')).status, 403);
+    } finally {
+      await controllers.stop();
     }
-    assert.equal((await api.request('GET', '/api/v1/namespaces/doomed')).status, 404);
-    assert.equal((await api.request('GET', '/api/v1/namespaces/doomed/configmaps/x')).status, 404);
-    assert.equal((await api.request('DELETE', '/api/v1/namespaces/default')).status, 403);
   });
 
   test('requests without credentials get 401; health endpoints answer', async () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { newNamespaceController } from '../../src/controllers/namespace.js';
 import { startTestAPIServer, type TestAPIServer } from '../support/apiserver.js';
+import { runControllers } from '../support/controllers.js';
 
 interface Svc {
   metadata: { name: string; resourceVersion: string };
@@ -95,8 +97,13 @@ describe('Service ClusterIP and NodePort allocation', () => {
     assert.equal((await create('in-ns', { clusterIP: '10.43.201.1' }, 'gone')).status, 201);
     api = await api.restart();
     assert.equal((await create('dup', { clusterIP: '10.43.201.1' })).status, 422, 'still allocated after a restart');
-    assert.equal((await api.request('DELETE', '/api/v1/namespaces/gone')).status, 200);
-    for (let i = 0; i < 250 && (await api.request('GET', '/api/v1/namespaces/gone')).status !== 404; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal((await create('dup', { clusterIP: '10.43.201.1' })).status, 201, 'released with its namespace');
+    const controllers = runControllers(api, [newNamespaceController({ deletionDelayMs: 0 })]);
+    try {
+      assert.equal((await api.request('DELETE', '/api/v1/namespaces/gone')).status, 200);
+      for (let i = 0; i < 1500 && (await api.request('GET', '/api/v1/namespaces/gone')).status !== 404; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal((await create('dup', { clusterIP: '10.43.201.1' })).status, 201, 'released with its namespace');
+    } finally {
+      await controllers.stop();
+    }
   });
 });

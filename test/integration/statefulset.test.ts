@@ -5,7 +5,7 @@ import { pods } from '../../src/api/core/index.js';
 import { persistentVolumeClaims } from '../../src/api/core/persistentvolumeclaim.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { statefulSetController } from '../../src/controllers/statefulset/index.js';
-import { fakeKubelet, startControllers, until, type ControllerHarness } from '../support/controllers.js';
+import { fakeKubelet, startControllers, waitFor, type ControllerHarness } from '../support/controllers.js';
 
 type Pod = KubeObject & { spec: { hostname?: string; subdomain?: string; containers: { image: string }[]; volumes?: { name: string; persistentVolumeClaim?: { claimName: string } }[] } };
 type STS = KubeObject & { status?: { replicas?: number; readyReplicas?: number; updatedReplicas?: number; currentReplicas?: number; currentRevision?: string; updateRevision?: string; observedGeneration?: number } };
@@ -46,17 +46,17 @@ const images = async (app: string) => (await podsOf(app)).sort((a, b) => (a.meta
 describe('StatefulSet controller', () => {
   test('OrderedReady creates name-0, name-1, … each after its predecessor is Running and Ready, with stable identity and claims', async () => {
     await h.client.create(statefulSets, 'default', sts('ordered', 3, 'db:1', {}, true));
-    await until(async () => (await names('ordered')) === 'ordered-0', 'ordered-0');
+    await waitFor('ordered-0', async () => (await names('ordered')) === 'ordered-0');
     // The controller has looked at ordered-0 (not ready) and stopped there.
-    await until(async () => (await getSet('ordered')).status?.replicas === 1, 'status of one replica');
+    await waitFor('status of one replica', async () => (await getSet('ordered')).status?.replicas === 1);
     assert.equal(await names('ordered'), 'ordered-0');
     allowed.add('ordered-0');
-    await until(async () => (await names('ordered')) === 'ordered-0,ordered-1', 'ordered-1 after ordered-0 is ready');
-    await until(async () => (await getSet('ordered')).status?.replicas === 2, 'status of two replicas');
+    await waitFor('ordered-1 after ordered-0 is ready', async () => (await names('ordered')) === 'ordered-0,ordered-1');
+    await waitFor('status of two replicas', async () => (await getSet('ordered')).status?.replicas === 2);
     assert.equal(await names('ordered'), 'ordered-0,ordered-1');
     allowed.add('ordered-1');
     allowed.add('ordered-2');
-    await until(async () => (await getSet('ordered')).status?.readyReplicas === 3, 'three ready');
+    await waitFor('three ready', async () => (await getSet('ordered')).status?.readyReplicas === 3);
     const p1 = await h.client.get<Pod>(pods, 'default', 'ordered-1');
     assert.equal(p1.spec.hostname, 'ordered-1');
     assert.equal(p1.spec.subdomain, 'ordered-svc');
@@ -79,7 +79,7 @@ describe('StatefulSet controller', () => {
     }, ac.signal);
     try {
       await h.client.patch(statefulSets, 'default', 'ordered', { spec: { replicas: 1 } });
-      await until(() => deleted.length === 2, 'two pods deleted');
+      await waitFor('two pods deleted', () => deleted.length === 2);
       assert.deepEqual(deleted, ['ordered-2', 'ordered-1']);
       assert.equal(await names('ordered'), 'ordered-0');
     } finally {
@@ -90,21 +90,21 @@ describe('StatefulSet controller', () => {
 
   test('RollingUpdate updates from the highest ordinal down to the partition; the current revision follows when all are updated', async () => {
     await h.client.create(statefulSets, 'default', sts('part', 3, 'db:1', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } }));
-    await until(async () => (await getSet('part')).status?.readyReplicas === 3, 'three ready');
+    await waitFor('three ready', async () => (await getSet('part')).status?.readyReplicas === 3);
     const before = await getSet('part');
     await h.client.patch(statefulSets, 'default', 'part', { spec: { template: { spec: { containers: [{ name: 'c', image: 'db:2' }] } } } }, 'strategic');
-    const st = await until(async () => {
+    const st = await waitFor('two updated', async () => {
       const s = await getSet('part');
       return s.status?.updatedReplicas === 2 && s.status.readyReplicas === 3 && s.status;
-    }, 'two updated');
+    });
     assert.equal(await images('part'), 'part-0=db:1,part-1=db:2,part-2=db:2');
     assert.equal(st.currentRevision, before.status?.currentRevision);
     assert.notEqual(st.updateRevision, st.currentRevision);
     await h.client.patch(statefulSets, 'default', 'part', { spec: { updateStrategy: { rollingUpdate: { partition: 0 } } } }, 'strategic');
-    const done = await until(async () => {
+    const done = await waitFor('all updated', async () => {
       const s = await getSet('part');
       return s.status?.updatedReplicas === 3 && s.status.readyReplicas === 3 && s.status.currentRevision === s.status.updateRevision && s;
-    }, 'all updated');
+    });
     assert.equal(await images('part'), 'part-0=db:2,part-1=db:2,part-2=db:2');
     assert.equal(done.status?.currentReplicas, 3);
   });
@@ -112,22 +112,22 @@ describe('StatefulSet controller', () => {
   test('Parallel creates every pod without waiting', async () => {
     await h.client.create(statefulSets, 'default', sts('par', 3, 'db:1', { podManagementPolicy: 'Parallel' }, true));
     // Its pods never become ready (the kubelet holds them back), yet all three exist.
-    await until(async () => (await names('par')) === 'par-0,par-1,par-2', 'three pods at once');
+    await waitFor('three pods at once', async () => (await names('par')) === 'par-0,par-1,par-2');
     assert.equal((await getSet('par')).status?.readyReplicas ?? 0, 0);
   });
 
   test('persistentVolumeClaimRetentionPolicy: whenDeleted Delete makes the set own its claims; whenScaled Delete hands a condemned pod its claims', async () => {
     const set = await h.client.create(statefulSets, 'default', sts('keep', 2, 'db:1', { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' } }));
-    await until(async () => (await getSet('keep')).status?.readyReplicas === 2, 'two ready');
+    await waitFor('two ready', async () => (await getSet('keep')).status?.readyReplicas === 2);
     const claim1 = await h.client.get(persistentVolumeClaims, 'default', 'data-keep-1');
     assert.deepEqual(claim1.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'keep', uid: set.metadata.uid, blockOwnerDeletion: true }]);
     const pod1 = await h.client.get(pods, 'default', 'keep-1');
     await h.client.patch(statefulSets, 'default', 'keep', { spec: { replicas: 1 } });
-    const owned = await until(async () => {
+    const owned = await waitFor('the claim of keep-1 owned by its pod', async () => {
       const c = await h.client.get(persistentVolumeClaims, 'default', 'data-keep-1');
       return c.metadata.ownerReferences?.some((r) => r.kind === 'Pod' && r.uid === pod1.metadata.uid) && c;
-    }, 'the claim of keep-1 owned by its pod');
+    });
     assert.equal(owned.metadata.ownerReferences?.length, 2);
-    await until(async () => (await names('keep')) === 'keep-0', 'keep-1 removed');
+    await waitFor('keep-1 removed', async () => (await names('keep')) === 'keep-0');
   });
 });

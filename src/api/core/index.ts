@@ -35,7 +35,7 @@ export const coreV1: readonly ResourceDef[] = [
   podTemplates,
 ];
 
-export { configMaps, endpoints, events, namespaces, nodes, pods, replicationControllers, secrets, serviceAccounts, services };
+export { configMaps, endpoints, events, namespaces, nodes, persistentVolumeClaims, persistentVolumes, pods, replicationControllers, resourceQuotas, secrets, serviceAccounts, services };
 export { admitPodSpec, defaultPod, defaultPodSpec, imageTag } from './pod-defaults.js';
 export { validatePodSpec, validateTolerations } from './pod-validation.js';
 export { validatePodUpdate, POD_UPDATE_FORBIDDEN, UPDATABLE_POD_SPEC_FIELDS } from './pod-update.js';

@@ -15,8 +15,6 @@ export interface HandlerContext {
   readonly bookmarkIntervalMs: number;
   /** Per-kind work around writes (Service allocations). */
   readonly hooks: HookTable;
-  /** Called when a namespace is marked for deletion, to empty and remove it. */
-  readonly onNamespaceTerminating: (name: string) => void;
 }
 
 /** One resource request, parsed. */

@@ -1,5 +1,6 @@
 import { isAlreadyExists } from '../../storage/errors.js';
 import { admitNamespace } from '../admission.js';
+import { admitQuota } from '../quota.js';
 import { alreadyExists, APIError } from '../errors.js';
 import { checkNamespace, checkTypeMeta, generateName, prepareCreate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
@@ -44,6 +45,7 @@ export async function createObject(ctx: HandlerContext, call: Call, obj: KubeObj
   }
   validate(def, obj);
   if (call.query.get('dryRun') === 'All') return { code: 201, body: obj };
+  await admitQuota(ctx, def, obj);
   const hooks = hooksFor(ctx.hooks, def);
   const undo = hooks ? await hooks.beforeWrite(obj, undefined) : noUndo;
   try {

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../api/meta.js';
+import { foregroundFinalizer, orphanFinalizer, type KubeObject } from '../../api/meta.js';
 import { isConflict, isNotFound } from '../../storage/errors.js';
 import { immortalNamespaces } from '../admission.js';
 import { APIError, badRequest, conflict, notFound } from '../errors.js';
@@ -14,6 +14,8 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: string;
+  /** Deprecated form of `propagationPolicy: Orphan` (older clients send it). */
+  orphanDependents?: boolean;
   dryRun?: string[];
 }
 
@@ -31,7 +33,24 @@ export async function deleteOptions(call: Call): Promise<DeleteOptions> {
     opts.gracePeriodSeconds = 0;
   if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy))
     throw badRequest(`propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
+  if (opts.propagationPolicy && opts.orphanDependents !== undefined)
+    throw badRequest('OrphanDependents and PropagationPolicy: Invalid value: "null": orphanDependents and deletionPropagation cannot be both set');
   return opts;
+}
+
+/**
+ * The object's finalizers once the DELETE's propagation policy is applied,
+ * as upstream's store does: Orphan and Foreground put their finalizer on
+ * (and take the other off), Background takes both off; no policy keeps
+ * what the object has. Undefined when nothing changes.
+ */
+function gcFinalizers(obj: KubeObject, opts: DeleteOptions): string[] | undefined {
+  const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : opts.orphanDependents === false ? 'Background' : undefined);
+  if (!policy) return undefined;
+  const current = obj.metadata.finalizers ?? [];
+  const rest = current.filter((f) => f !== orphanFinalizer && f !== foregroundFinalizer);
+  const next = policy === 'Orphan' ? [...rest, orphanFinalizer] : policy === 'Foreground' ? [...rest, foregroundFinalizer] : rest;
+  return next.length === current.length && next.every((f) => current.includes(f)) ? undefined : next;
 }
 
 /** The grace period a pod gets: the request's, else its spec's; 0 when it never ran on a node, as upstream. */
@@ -60,7 +79,10 @@ export async function deleteOne(ctx: HandlerContext, call: Call, opts: DeleteOpt
   if (pre?.resourceVersion && pre.resourceVersion !== String(old.revision))
     throw new APIError('Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${old.revision}`, { name: target.name, kind: target.resource });
   const grace = def.gracefulDelete ? podGrace(obj, opts) : 0;
-  if (grace > 0 || hasFinalizers(obj)) return markDeleted(ctx, call, old, grace);
+  const finalizers = gcFinalizers(obj, opts);
+  const marked = finalizers ? { ...obj, metadata: { ...obj.metadata, finalizers } } : obj;
+  if (finalizers?.length === 0) delete marked.metadata.finalizers;
+  if (grace > 0 || hasFinalizers(marked)) return markDeleted(ctx, call, old, marked, grace);
   if (opts.dryRun) return { code: 200, body: obj };
   try {
     const gone = await ctx.store.delete(keyOf(call), old.revision);
@@ -78,18 +100,23 @@ export async function deleteOne(ctx: HandlerContext, call: Call, opts: DeleteOpt
   };
 }
 
-/** Set deletionTimestamp (now + grace) and keep the object until its finalizers and node let go. */
-async function markDeleted(ctx: HandlerContext, call: Call, old: { object: KubeObject; revision: number }, grace: number): Promise<Reply> {
-  const next = structuredClone(old.object);
+/**
+ * Set deletionTimestamp (now + grace) on `marked` (the object with its
+ * finalizers for this DELETE) and keep it until its finalizers and node let
+ * go. A namespace turns Terminating: the namespace controller empties it.
+ */
+async function markDeleted(ctx: HandlerContext, call: Call, old: { object: KubeObject; revision: number }, marked: KubeObject, grace: number): Promise<Reply> {
+  const next = structuredClone(marked);
   const m = next.metadata;
   const current = m.deletionGracePeriodSeconds;
-  if (m.deletionTimestamp && (current === undefined || current <= grace)) return { code: 200, body: old.object };
-  m.deletionTimestamp = timestamp(new Date(ctx.now().getTime() + grace * 1000));
-  m.deletionGracePeriodSeconds = grace;
+  const sameFinalizers = JSON.stringify(m.finalizers ?? []) === JSON.stringify(old.object.metadata.finalizers ?? []);
+  if (m.deletionTimestamp && (current === undefined || current <= grace) && sameFinalizers) return { code: 200, body: old.object };
+  if (!m.deletionTimestamp || current === undefined || current > grace) {
+    m.deletionTimestamp = timestamp(new Date(ctx.now().getTime() + grace * 1000));
+    m.deletionGracePeriodSeconds = grace;
+  }
   if (next.kind === 'Namespace') next.status = { ...(next.status as object | undefined), phase: 'Terminating' };
-  const reply = await writeUpdate(ctx, call, next, old);
-  if (next.kind === 'Namespace') ctx.onNamespaceTerminating(call.info.name);
-  return reply;
+  return writeUpdate(ctx, call, next, old);
 }
 
 /** DELETE one object. */

@@ -86,7 +86,7 @@ export const update: Handler = async (ctx, call) => {
   const old = await readCurrent(ctx, call);
   const rv = obj.metadata.resourceVersion;
   if (rv !== undefined && rv !== '' && rv !== String(old.revision)) throw conflict(targetOf(call));
-  if (call.info.subresource !== 'status') def.defaults?.(obj);
+  if (call.info.subresource !== 'status' && call.info.subresource !== 'finalize') def.defaults?.(obj);
   const next = prepareUpdate(def, obj, old.object, call.info.subresource);
   return { ...(await commitUpdate(ctx, call, next, old)), warnings };
 };

@@ -15,13 +15,16 @@ import { omitZero, putStatus } from '../util/status.js';
 import { Expectations } from '../util/expectations.js';
 import { canonicalJSON } from '../util/hash.js';
 import { scaledValue } from '../util/intstr.js';
-import { runQueue } from '../util/loop.js';
+import { runQueue } from '../util/run.js';
 import { targetNode } from '../util/nodes.js';
 import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from '../util/owners.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../util/pods.js';
 import { REVISION_LABEL, truncateHistory, updateRevision, type ControllerRevision } from '../util/revisions.js';
 import type { Node, Pod } from '../util/types.js';
 import { daemonPod, shouldRun, type DaemonSet } from './pods.js';
+
+/** Upstream's default `--concurrent-*-syncs`. */
+const WORKERS = 5;
 
 /** The DaemonSet controller. */
 export const daemonSetController: Controller = { name: 'daemonset', run: runDaemonSetController };
@@ -48,14 +51,14 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
     if (!controllerRef(p)) for (const ds of dsInf.byIndex('namespace', p.metadata.namespace ?? '')) if (selectorOf(ds).matches(p.metadata.labels)) enqueue(ds);
   };
 
-  dsInf.on({ add: enqueue, update: (_, ds) => enqueue(ds), delete: (ds) => expectations.forget(keyOf(ds)) });
+  dsInf.on({ add: enqueue, update: (_, ds) => enqueue(ds), delete: (ds) => expectations.delete(keyOf(ds)) });
   // Any node change (labels, taints, new or gone) may change where daemons belong.
   nodeInf.on({ add: enqueueAll, update: (old, n) => canonicalJSON([old.metadata.labels, old.spec]) !== canonicalJSON([n.metadata.labels, n.spec]) && enqueueAll(), delete: enqueueAll });
   podInf.on({
     add: (p) => {
       const ds = ownerOf(p);
       if (!ds) return orphan(p);
-      expectations.created(keyOf(ds));
+      expectations.observeAdd(keyOf(ds));
       enqueue(ds);
     },
     update: (old, p) => {
@@ -63,13 +66,13 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
       const ds = ownerOf(p);
       if (was && was !== ds) enqueue(was);
       if (!ds) return orphan(p);
-      if (p.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) expectations.deleted(keyOf(ds), keyOf(p));
+      if (p.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) expectations.observeDel(keyOf(ds), keyOf(p));
       enqueue(ds);
     },
     delete: (p) => {
       const ds = ownerOf(p);
       if (!ds) return;
-      expectations.deleted(keyOf(ds), keyOf(p));
+      expectations.observeDel(keyOf(ds), keyOf(p));
       enqueue(ds);
     },
   });
@@ -78,7 +81,7 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
   const sync = async (key: string): Promise<void> => {
     const cached = dsInf.get(key);
     if (!cached) {
-      expectations.forget(key);
+      expectations.delete(key);
       return;
     }
     const ds = structuredClone(cached);
@@ -200,7 +203,7 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
           await ctx.client.delete(pods, ns, p.metadata.name ?? '', { preconditions: { uid: p.metadata.uid ?? '' } });
           recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name ?? ''}`);
         } catch (err) {
-          expectations.deleted(key, keyOf(p));
+          expectations.observeDel(key, keyOf(p));
           if (isNotFound(err)) return;
           recorder.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${asError(err).message}`);
           firstErr ??= err;
@@ -212,12 +215,12 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
         const pod = await ctx.client.create<Pod>(pods, ns, daemonPod(ds, creates[i] ?? '', hash));
         recorder.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
       } catch (err) {
-        expectations.created(key);
+        expectations.observeAdd(key);
         recorder.event(ds, 'Warning', 'FailedCreate', `Error creating: ${asError(err).message}`);
         throw err;
       }
     });
-    for (let i = r.ok + (r.err === undefined ? 0 : 1); i < creates.length; i++) expectations.created(key);
+    for (let i = r.ok + (r.err === undefined ? 0 : 1); i < creates.length; i++) expectations.observeAdd(key);
     firstErr ??= r.err;
     if (firstErr !== undefined) throw asError(firstErr);
   }
@@ -268,5 +271,6 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
     await putStatus(ctx.client, daemonSets, ds, status);
   }
 
-  await runQueue(ctx, 'daemonset', queue, sync);
+  await ctx.informers.synced();
+  await runQueue(ctx, 'daemonset', queue, WORKERS, sync);
 }

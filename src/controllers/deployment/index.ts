@@ -10,7 +10,7 @@ import { pods } from '../../api/core/index.js';
 import { nothing } from '../../api/labels.js';
 import { indexers, keyOf, WorkQueue } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import { runQueue } from '../util/loop.js';
+import { runQueue } from '../util/run.js';
 import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from '../util/owners.js';
 
 import type { Pod, ReplicaSet } from '../util/types.js';
@@ -18,6 +18,9 @@ import { syncDeployment } from './rollout.js';
 import type { Deployment } from './util.js';
 
 const isPodRunning = (p: Pod) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+
+/** Upstream's default `--concurrent-*-syncs`. */
+const WORKERS = 5;
 
 /** The Deployment controller. */
 export const deploymentController: Controller = { name: 'deployment', run: runDeploymentController };
@@ -77,5 +80,6 @@ async function runDeploymentController(ctx: ControllerContext): Promise<void> {
     await syncDeployment({ client: ctx.client, recorder, now: Date.now, requeueAfter: (x, ms) => queue.addAfter(keyOf(x), ms) }, d, rsList, podsByRS);
   };
 
-  await runQueue(ctx, 'deployment', queue, sync);
+  await ctx.informers.synced();
+  await runQueue(ctx, 'deployment', queue, WORKERS, sync);
 }

@@ -8,8 +8,9 @@ import { deployments, replicaSets } from '../../api/apps/index.js';
 import { isAlreadyExists, type Client, type EventRecorder } from '../../client/index.js';
 import { getCondition, removeCondition, setCondition } from '../util/conditions.js';
 import { canonicalJSON, computeHash } from '../util/hash.js';
-import { isControlledBy, newControllerRef } from '../util/owners.js';
-import { rfc3339 } from '../util/pods.js';
+import { isControlledBy } from '../util/owners.js';
+import { ownerRefTo } from '../util/pods.js';
+import { timestamp } from '../util/time.js';
 import { omitZero, putStatus } from '../util/status.js';
 import type { Condition, Pod, ReplicaSet } from '../util/types.js';
 import {
@@ -76,7 +77,7 @@ async function checkPausedConditions(deps: RolloutDeps, s: State): Promise<void>
   const cond = getCondition(s.d.status?.conditions, 'Progressing');
   if (cond?.reason === reasons.timedOut) return;
   const paused = !!s.d.spec.paused;
-  const now = rfc3339(deps.now());
+  const now = timestamp(new Date(deps.now()));
   let next: Condition | undefined;
   if (paused && cond?.reason !== reasons.paused) next = { type: 'Progressing', status: 'Unknown', reason: reasons.paused, message: 'Deployment is paused', lastUpdateTime: now, lastTransitionTime: now };
   else if (!paused && cond?.reason === reasons.paused) next = { type: 'Progressing', status: 'Unknown', reason: reasons.resumed, message: 'Deployment is resumed', lastUpdateTime: now, lastTransitionTime: now };
@@ -265,7 +266,7 @@ async function allReplicaSets(deps: RolloutDeps, s: State, create: boolean): Pro
   const ns = d.metadata.namespace ?? '';
   let newRS = existing;
   let cond: Condition | undefined;
-  const now = rfc3339(deps.now());
+  const now = timestamp(new Date(deps.now()));
   if (existing) {
     const copy = structuredClone(existing);
     const changed = setNewReplicaSetAnnotations(d, copy, revision, true);
@@ -287,7 +288,7 @@ async function allReplicaSets(deps: RolloutDeps, s: State, create: boolean): Pro
     const rs: ReplicaSet = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { name: `${d.metadata.name ?? ''}-${hash}`, namespace: ns, labels: template.metadata.labels ?? {}, ownerReferences: [newControllerRef(d)] },
+      metadata: { name: `${d.metadata.name ?? ''}-${hash}`, namespace: ns, labels: template.metadata.labels ?? {}, ownerReferences: [ownerRefTo(d)] },
       spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector: sel, template },
     };
     rs.spec.replicas = newRSReplicas(d, [...oldRSs, rs], rs);
@@ -361,7 +362,7 @@ async function syncRolloutStatus(deps: RolloutDeps, s: State): Promise<void> {
   const d = s.d;
   const status = calculateStatus(d, [newRS, ...oldRSs], newRS);
   const nowMs = deps.now();
-  const now = rfc3339(nowMs);
+  const now = timestamp(new Date(nowMs));
   const what = newRS ? `ReplicaSet "${newRS.metadata.name ?? ''}"` : `Deployment "${d.metadata.name ?? ''}"`;
   if (!hasProgressDeadline(d)) status.conditions = removeCondition(status.conditions, 'Progressing');
   else {

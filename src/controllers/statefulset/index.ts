@@ -16,12 +16,15 @@ import type { Controller, ControllerContext } from '../controller.js';
 import { asError } from '../util/errors.js';
 import { canonicalJSON } from '../util/hash.js';
 import { omitZero, putStatus } from '../util/status.js';
-import { runQueue } from '../util/loop.js';
+import { runQueue } from '../util/run.js';
 import { claim, claimCandidates, CONTROLLER_INDEX, controllerIndex, controllerRef, resolveControllerRef } from '../util/owners.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../util/pods.js';
 import { REVISION_LABEL, sortRevisions, truncateHistory, updateRevision, type ControllerRevision } from '../util/revisions.js';
 import type { Pod } from '../util/types.js';
 import { ordinalOf, revisionTemplate, statefulClaims, statefulPod, type StatefulSet } from './pods.js';
+
+/** Upstream's default `--concurrent-*-syncs`. */
+const WORKERS = 5;
 
 /** The StatefulSet controller. */
 export const statefulSetController: Controller = { name: 'statefulset', run: runStatefulSetController };
@@ -235,5 +238,6 @@ async function runStatefulSetController(ctx: ControllerContext): Promise<void> {
     await putStatus(ctx.client, statefulSets, set, status);
   }
 
-  await runQueue(ctx, 'statefulset', queue, sync);
+  await ctx.informers.synced();
+  await runQueue(ctx, 'statefulset', queue, WORKERS, sync);
 }

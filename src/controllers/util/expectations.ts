@@ -1,51 +1,58 @@
 /**
- * Expectations (upstream's ControllerExpectations): after a controller asks
- * for N creations or deletions it waits to observe them in its informer
- * before it counts again, so a burst of creates is not repeated from a
- * cache that has not caught up. Expectations expire after five minutes, in
- * case an event was lost.
+ * Controller expectations, as client-go's ControllerExpectations: after a
+ * controller creates or deletes N objects for a key it waits until its
+ * informer has seen them before acting on that key's cache again, so that a
+ * stale cache never makes it create (or delete) twice. Deletions may be
+ * expected by object key (as upstream's UIDTrackingControllerExpectations),
+ * so that seeing one pod both marked for deletion and then deleted counts
+ * once. An expectation older than five minutes is dropped, as upstream's
+ * TTL does.
  */
-const TTL_MS = 5 * 60 * 1000;
+const TTL_MS = 5 * 60_000;
 
-interface Expectation {
-  add: number;
-  del: Set<string>;
+interface Pending {
+  adds: number;
+  dels: number;
+  /** The keys of the expected deletions, when tracked by key. */
+  keys?: Set<string>;
   at: number;
 }
 
 export class Expectations {
-  readonly #items = new Map<string, Expectation>();
-  readonly #now: () => number;
+  readonly #pending = new Map<string, Pending>();
 
-  constructor(now: () => number = Date.now) {
-    this.#now = now;
+  /** Expect `adds` creations and `dels` deletions (a count, or the keys of the objects) for `key`, replacing what was expected. */
+  expect(key: string, adds: number, dels: number | readonly string[]): void {
+    this.#pending.set(key, typeof dels === 'number' ? { adds, dels, at: Date.now() } : { adds, dels: 0, keys: new Set(dels), at: Date.now() });
   }
 
-  /** Whether the owner `key` may sync against its cache (all it asked for was observed, or it expired). */
+  /** An expected creation was seen (or will never happen: the create failed). */
+  observeAdd(key: string): void {
+    const e = this.#pending.get(key);
+    if (e) e.adds--;
+  }
+
+  /** An expected deletion was seen (or will never happen); `objKey` names it when deletions are tracked by key. */
+  observeDel(key: string, objKey?: string): void {
+    const e = this.#pending.get(key);
+    if (!e) return;
+    if (e.keys) {
+      if (objKey !== undefined) e.keys.delete(objKey);
+    } else e.dels--;
+  }
+
+  /** True when nothing is outstanding for `key` (or the expectation expired). */
   satisfied(key: string): boolean {
-    const e = this.#items.get(key);
+    const e = this.#pending.get(key);
     if (!e) return true;
-    return (e.add <= 0 && e.del.size === 0) || this.#now() - e.at > TTL_MS;
+    if ((e.adds <= 0 && e.dels <= 0 && !e.keys?.size) || Date.now() - e.at > TTL_MS) {
+      this.#pending.delete(key);
+      return true;
+    }
+    return false;
   }
 
-  /** Expect `n` creations and the deletions of the pods keyed `dels`. */
-  expect(key: string, n: number, dels: readonly string[] = []): void {
-    this.#items.set(key, { add: n, del: new Set(dels), at: this.#now() });
-  }
-
-  /** A creation was observed (or will never happen: the create failed). */
-  created(key: string): void {
-    const e = this.#items.get(key);
-    if (e) e.add--;
-  }
-
-  /** The deletion of `podKey` was observed (or will never happen). */
-  deleted(key: string, podKey: string): void {
-    this.#items.get(key)?.del.delete(podKey);
-  }
-
-  /** Forget the owner (it was deleted). */
-  forget(key: string): void {
-    this.#items.delete(key);
+  delete(key: string): void {
+    this.#pending.delete(key);
   }
 }

@@ -4,17 +4,13 @@
  * keep what it owns and matches, adopt orphans that match, release what it
  * owns that no longer matches, leave everything another controller owns.
  */
-import type { KubeObject, OwnerReference } from '../../api/meta.js';
+import type { KubeObject } from '../../api/meta.js';
+import { controllerRef, ownerRefTo } from './pods.js';
+
+export { controllerRef };
 import type { LabelSelector } from '../../api/labels.js';
 import { isNotFound, type Client, type Informer, type ResourceRef } from '../../client/index.js';
 
-/** The owner reference with `controller: true`, if any. */
-export const controllerRef = (o: KubeObject): OwnerReference | undefined => o.metadata.ownerReferences?.find((r) => r.controller === true);
-
-/** The controller reference a controller puts on what it creates or adopts. */
-export function newControllerRef(owner: KubeObject): OwnerReference {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
-}
 
 /**
  * An informer index by controller: the controller's uid, or `orphan/<namespace>`
@@ -93,7 +89,7 @@ export async function claim<T extends KubeObject>(objs: readonly T[], o: ClaimOp
 
 /** Puts `owner`'s controller reference on `obj`. */
 async function adopt<T extends KubeObject>(client: Client, ref: ResourceRef, obj: T, owner: KubeObject): Promise<T> {
-  const refs = [...(obj.metadata.ownerReferences ?? []), newControllerRef(owner)];
+  const refs = [...(obj.metadata.ownerReferences ?? []), ownerRefTo(owner)];
   try {
     return await client.patch<T>(ref, obj.metadata.namespace ?? '', obj.metadata.name ?? '', { metadata: { resourceVersion: obj.metadata.resourceVersion, ownerReferences: refs } });
   } catch (err) {

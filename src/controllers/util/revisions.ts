@@ -11,7 +11,7 @@ import type { KubeObject } from '../../api/meta.js';
 import { controllerRevisions } from '../../api/apps/index.js';
 import { isAlreadyExists, type Client, type ResourceRef } from '../../client/index.js';
 import { computeHash, semanticEqual } from './hash.js';
-import { newControllerRef } from './owners.js';
+import { ownerRefTo } from './pods.js';
 import type { PodTemplate } from './types.js';
 
 /** The label on pods (and revisions) naming the revision they come from. */
@@ -68,7 +68,7 @@ export async function updateRevision(s: RevisionSync): Promise<ControllerRevisio
     apiVersion: 'apps/v1',
     kind: 'ControllerRevision',
     // The owner's annotations go along: `kubectl rollout history` reads kubernetes.io/change-cause here.
-    metadata: { name, namespace: ns, labels: { ...s.labels, [REVISION_LABEL]: name.slice(name.lastIndexOf('-') + 1) }, ...(s.owner.metadata.annotations ? { annotations: s.owner.metadata.annotations } : {}), ownerReferences: [newControllerRef(s.owner)] },
+    metadata: { name, namespace: ns, labels: { ...s.labels, [REVISION_LABEL]: name.slice(name.lastIndexOf('-') + 1) }, ...(s.owner.metadata.annotations ? { annotations: s.owner.metadata.annotations } : {}), ownerReferences: [ownerRefTo(s.owner)] },
     data,
     revision: next,
   };

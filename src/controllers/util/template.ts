@@ -1,6 +1,6 @@
 /** Pods made from a workload's template, as upstream's GetPodFromTemplate. */
 import type { KubeObject } from '../../api/meta.js';
-import { newControllerRef } from './owners.js';
+import { ownerRefTo } from './pods.js';
 import type { Pod, PodTemplate } from './types.js';
 
 /**
@@ -20,7 +20,7 @@ export function podFromTemplate(template: PodTemplate | undefined, owner: KubeOb
       ...(m.labels ? { labels: m.labels } : {}),
       ...(m.annotations ? { annotations: m.annotations } : {}),
       ...(m.finalizers ? { finalizers: m.finalizers } : {}),
-      ownerReferences: [newControllerRef(owner)],
+      ownerReferences: [ownerRefTo(owner)],
     },
     spec: t.spec ?? {},
   };

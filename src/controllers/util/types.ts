@@ -63,7 +63,7 @@ export interface Taint {
 
 export interface Pod extends KubeObject {
   spec?: PodSpec;
-  status?: { phase?: string; conditions?: Condition[]; containerStatuses?: { restartCount?: number }[]; [k: string]: unknown };
+  status?: { phase?: string; conditions?: Condition[]; containerStatuses?: { name: string; restartCount?: number }[]; [k: string]: unknown };
 }
 
 export interface Node extends KubeObject {
