@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { jobs } from '../../src/api/batch/index.js';
 import { pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
+import { newGarbageCollector } from '../../src/controllers/garbagecollector.js';
 import { newJobController } from '../../src/controllers/job/controller.js';
 import { newTTLAfterFinishedController } from '../../src/controllers/job/ttl.js';
 import type { Job } from '../../src/controllers/job/types.js';
@@ -21,7 +22,8 @@ describe('job controller', () => {
   let h: ControllerHarness;
   before(async () => {
     // A short pod-failure back-off: the test does not wait upstream's 10 s.
-    h = await startControllers([newJobController({ podFailureBackoffMs: 1 }), newTTLAfterFinishedController()]);
+    // The TTL controller deletes in the foreground, as upstream: the garbage collector finishes the deletion.
+    h = await startControllers([newJobController({ podFailureBackoffMs: 1 }), newTTLAfterFinishedController(), newGarbageCollector({ discoveryIntervalMs: 200 })]);
   });
   after(async () => {
     await h.stop();
