@@ -11,6 +11,10 @@ import { newResourceQuotaController } from './resourcequota.js';
 import { newVolumeBinderController } from './volume/binder.js';
 import { newLocalPathProvisioner } from './volume/localpath.js';
 import { newHPAController } from './hpa/controller.js';
+import { daemonSetController } from './daemonset/index.js';
+import { deploymentController } from './deployment/index.js';
+import { replicaSetController, replicationControllerController } from './replicaset.js';
+import { statefulSetController } from './statefulset/index.js';
 import { newJobController } from './job/controller.js';
 import { newTTLAfterFinishedController } from './job/ttl.js';
 
@@ -32,4 +36,9 @@ export const allControllers: readonly Controller[] = [
   newVolumeBinderController(),
   newLocalPathProvisioner(),
   newHPAController(),
+  replicaSetController,
+  replicationControllerController,
+  deploymentController,
+  daemonSetController,
+  statefulSetController,
 ];

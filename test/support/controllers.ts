@@ -5,7 +5,7 @@
  */
 import { pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import { Client, credentialsFromKubeconfig } from '../../src/client/index.js';
+import { Client, credentialsFromKubeconfig, isConflict, isNotFound, sleep } from '../../src/client/index.js';
 import type { Controller } from '../../src/controllers/index.js';
 import { runControllerManager } from '../../src/controllers/manager.js';
 import { startTestAPIServer, type TestAPIServer } from './apiserver.js';
@@ -83,4 +83,36 @@ export async function eventsOf(client: Client, obj: KubeObject): Promise<{ reaso
   const { events } = await import('../../src/api/core/index.js');
   const list = await client.list<KubeObject & { reason: string; message: string; type: string; involvedObject: { uid?: string } }>(events, obj.metadata.namespace ?? '');
   return list.items.filter((e) => e.involvedObject.uid === obj.metadata.uid).map((e) => ({ reason: e.reason, message: e.message, type: e.type }));
+}
+
+type PodObj = KubeObject & { spec?: { nodeName?: string }; status?: { phase?: string; conditions?: { type: string; status: string }[] } };
+
+/** Play the kubelet for one pod: Running and Ready (or not ready) now; a pod gone or changed meanwhile is left alone. */
+export async function setPodReady(client: Client, pod: KubeObject, ready = true): Promise<void> {
+  await setPodPhase(client, pod, 'Running', ready).catch((err: unknown) => {
+    if (!isNotFound(err) && !isConflict(err)) throw err;
+  });
+}
+
+/**
+ * A stand-in kubelet: every pod that is not ready (and not being deleted)
+ * and that `accept` takes is reported Running and Ready, until `signal`
+ * aborts. Pods with a node name and a deletion timestamp are deleted for
+ * good, as a kubelet does once their containers stop.
+ */
+export function fakeKubelet(client: Client, signal: AbortSignal, accept: (p: PodObj) => boolean = () => true): Promise<void> {
+  return (async () => {
+    while (!signal.aborted) {
+      const list = await client.list<PodObj>(pods).catch(() => ({ items: [] as PodObj[] }));
+      for (const p of list.items) {
+        if (p.metadata.deletionTimestamp) {
+          if (p.spec?.nodeName) await client.delete(pods, p.metadata.namespace ?? '', p.metadata.name ?? '', { gracePeriodSeconds: 0 }).catch(() => {});
+          continue;
+        }
+        const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        if (!ready && accept(p)) await setPodReady(client, p);
+      }
+      await sleep(50, signal);
+    }
+  })();
 }
