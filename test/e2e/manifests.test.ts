@@ -86,7 +86,8 @@ describe('real-world manifests through kubectl apply, diff, prune and delete', (
   const kc = () => skiff.kubeconfig;
   const jsonpath = (args: string[], path: string) => kubectlOK(kc(), ['get', ...args, '-o', `jsonpath=${path}`]);
   before(async () => {
-    skiff = await startSkiff();
+    // No kubelet runs here: pods the scheduler bound to the manifests' Node would wait forever for one to confirm their deletion.
+    skiff = await startSkiff({ args: ['--disable-scheduler'] });
     dir = mkdtempSync(join(tmpdir(), 'skiff-manifests-'));
     writeSet(join(dir, 'v1'), files);
     writeSet(join(dir, 'v2'), files, edits);
