@@ -162,4 +162,11 @@ describe('job controller', () => {
       }
     });
   });
+
+  test('deleting a running Job lets go of its pods (tracking finalizer removed) so they are deleted too', async () => {
+    const j = await h.client.create(jobs, 'default', job('deleted', {}));
+    await waitFor('a pod', async () => ((await jobPods(j, running)).length > 0 ? true : undefined));
+    await h.client.delete(jobs, 'default', 'deleted', { propagationPolicy: 'Background' });
+    await waitFor('the pods gone', async () => ((await jobPods(j)).length === 0 ? true : undefined));
+  });
 });

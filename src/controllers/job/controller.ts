@@ -76,6 +76,9 @@ export function newJobController(o: JobControllerOptions = {}): Controller {
         const cached = jobInf.get(key);
         if (!cached || cached.metadata.deletionTimestamp) {
           expectations.delete(key);
+          // Let go of the pods of a Job that is gone or going, as upstream, so that they (and their namespace) can go too.
+          const held = podInf.list().filter((p) => jobKeyOf(p) === key && (!cached || controllerRef(p)?.uid === cached.metadata.uid) && p.metadata.finalizers?.includes(TRACKING_FINALIZER));
+          await removeFinalizers(ctx.client, held, counted);
           return;
         }
         const job = structuredClone(cached);
