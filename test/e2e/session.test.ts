@@ -14,7 +14,8 @@ describe('a scripted kubectl session, for every kubectl version', () => {
   let skiff: SkiffProcess;
   let dir: string;
   before(async () => {
-    skiff = await startSkiff();
+    // The session reads counts of a Deployment whose pods never run: no node (no embedded agent) to run them.
+    skiff = await startSkiff({ args: ['--disable-agent'] });
     dir = mkdtempSync(join(tmpdir(), 'skiff-session-'));
     // KUBE_EDITOR: kubectl edit runs it on a temporary copy of the object.
     const editor = join(dir, 'editor.sh');
