@@ -359,3 +359,24 @@ describe('generic REST', () => {
     assert.ok(t.rows.some((row) => row.cells[0] === 'default' && row.cells[1] === 'Active'));
   });
 });
+
+test('a DELETE racing another write deletes the newer object instead of answering 409', async () => {
+  const api = await startTestAPIServer();
+  try {
+    const path = '/api/v1/namespaces/default/configmaps';
+    await api.request('POST', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'busy' }, data: { n: '0' } });
+    // Writers keep updating while the delete goes through.
+    const state = { stop: false };
+    const writer = (async () => {
+      for (let n = 1; !state.stop; n++) await api.request('PATCH', `${path}/busy`, { data: { n: String(n) } }, { 'Content-Type': 'application/merge-patch+json' });
+    })();
+    const deletes = await Promise.all(Array.from({ length: 5 }, () => api.request('DELETE', `${path}/busy`)));
+    state.stop = true;
+    await writer;
+    assert.ok(deletes.every((d) => d.status === 200 || d.status === 404), deletes.map((d) => d.status).join(','));
+    assert.ok(deletes.some((d) => d.status === 200));
+    assert.equal((await api.request('GET', `${path}/busy`)).status, 404);
+  } finally {
+    await api.stop();
+  }
+});

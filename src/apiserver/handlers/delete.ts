@@ -67,6 +67,19 @@ function podGrace(pod: KubeObject, opts: DeleteOptions): number {
  * being deleted, a Success Status or the object once it is gone.
  */
 export async function deleteOne(ctx: HandlerContext, call: Call, opts: DeleteOptions): Promise<Reply> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deleteOnce(ctx, call, opts);
+    } catch (err) {
+      // A write between our read and our delete (a controller's status update): delete the newer
+      // object, as upstream retries. A failed precondition is the client's to resolve.
+      const raced = err instanceof APIError && err.reason === 'Conflict' && !err.message.startsWith('Precondition failed');
+      if (!raced || opts.preconditions?.resourceVersion || attempt >= 20) throw err;
+    }
+  }
+}
+
+async function deleteOnce(ctx: HandlerContext, call: Call, opts: DeleteOptions): Promise<Reply> {
   const { def } = call.resource;
   const target = targetOf(call);
   if (def.kind === 'Namespace' && immortalNamespaces.has(call.info.name))
