@@ -1,6 +1,9 @@
 /** Matching rules several plugins share: node selector terms, tolerations, pod affinity terms. */
 import { fromLabelSelector, nothing, type LabelSelector, type LabelSelectorSpec } from '../../api/labels.js';
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodAffinityTerm, Taint, Toleration } from '../types.js';
+import type { Node, Pod, PodAffinityTerm, Taint } from '../types.js';
+import { nodeSelectorsMatch } from '../../api/core/placement.js';
+
+export { termMatches, tolerates } from '../../api/core/placement.js';
 
 /** A metav1.LabelSelector parsed once per spec object; an invalid one matches nothing. */
 const parsed = new WeakMap<object, LabelSelector>();
@@ -18,60 +21,8 @@ export function selectorOf(spec: LabelSelectorSpec | null | undefined): LabelSel
   return sel;
 }
 
-function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || values.length !== 1 || !/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0] ?? '')) return false;
-      const a = Number(value);
-      const b = Number(values[0]);
-      return r.operator === 'Gt' ? a > b : a < b;
-    }
-    default:
-      return false;
-  }
-}
-
-/** A NodeSelectorTerm: every expression on labels and every field (`metadata.name`) requirement holds; an empty term matches nothing. */
-export function termMatches(term: NodeSelectorTerm, node: Node): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false;
-  const labels = node.metadata.labels ?? {};
-  for (const r of exprs) if (!requirementMatches(r, labels[r.key])) return false;
-  for (const r of fields) if (r.key !== 'metadata.name' || !requirementMatches(r, node.metadata.name)) return false;
-  return true;
-}
-
 /** The pod's nodeSelector and required node affinity (terms ORed) both hold on the node. */
-export function requiredNodeAffinityMatches(pod: Pod, node: Node): boolean {
-  const sel = pod.spec?.nodeSelector;
-  if (sel) {
-    const labels = node.metadata.labels ?? {};
-    for (const [k, v] of Object.entries(sel)) if (labels[k] !== v) return false;
-  }
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms === undefined) return true;
-  return terms.some((t) => termMatches(t, node));
-}
-
-/** Whether a toleration tolerates a taint, as upstream's ToleratesTaint. */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if ((t.key ?? '') !== '' && t.key !== taint.key) return false;
-  if (t.operator === 'Exists') return true;
-  if (t.operator === undefined || t.operator === '' || t.operator === 'Equal') return (t.value ?? '') === (taint.value ?? '');
-  return false;
-}
+export const requiredNodeAffinityMatches = (pod: Pod, node: Node): boolean => nodeSelectorsMatch(pod.spec, node);
 
 /**
  * The node's taints, plus `node.kubernetes.io/not-ready:NoSchedule` if its
