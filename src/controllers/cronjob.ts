@@ -14,7 +14,7 @@ import { indexers, isAlreadyExists, isNotFound, keyOf, WorkQueue, type Client, t
 import type { Controller } from './controller.js';
 import { jobFinished, type Job } from './job/types.js';
 import { controllerRef, ownerRefTo } from './util/pods.js';
-import { runQueue } from './util/queue.js';
+import { runQueue } from './util/run.js';
 import { realClock, timestamp, type Clock } from './util/time.js';
 
 /** The annotation on a Job naming the time it was scheduled for. */

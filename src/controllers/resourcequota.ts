@@ -11,7 +11,7 @@ import { countedResource, formatUsage, quotaMatches, usageOf } from '../api/core
 import type { KubeObject } from '../api/meta.js';
 import { indexers, keyOf, WorkQueue, type Informer } from '../client/index.js';
 import type { Controller } from './controller.js';
-import { runQueue } from './util/queue.js';
+import { runQueue } from './util/run.js';
 
 interface ResourceQuota extends KubeObject {
   spec?: { hard?: Record<string, string>; scopes?: string[] };

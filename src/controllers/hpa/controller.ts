@@ -16,7 +16,7 @@ import { formatQuantity, quantityValue } from '../../api/quantity.js';
 import { keyOf, WorkQueue } from '../../client/index.js';
 import type { Controller } from '../controller.js';
 import { isPodReady, type PodLike } from '../util/pods.js';
-import { runQueue } from '../util/queue.js';
+import { runQueue } from '../util/run.js';
 import { realClock, timestamp, type Clock } from '../util/time.js';
 import { defaultScaleDown, defaultScaleUp, limitReplicas, proposeReplicas, stabilize, type PodSample, type Rules, type Timed } from './replicas.js';
 

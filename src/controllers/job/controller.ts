@@ -15,7 +15,7 @@ import { indexers, isNotFound, keyOf, WorkQueue, type EventRecorder, type Client
 import type { Controller, ControllerContext } from '../controller.js';
 import { Expectations } from '../util/expectations.js';
 import { controllerRef, isPodActive, isPodReady, podFinishTime, podPhase, type PodLike } from '../util/pods.js';
-import { runQueue } from '../util/queue.js';
+import { runQueue } from '../util/run.js';
 import { realClock, timestamp, type Clock } from '../util/time.js';
 import { formatIndexes, parseIndexes, podIndex } from './indexes.js';
 import { newPod } from './pods.js';

@@ -6,7 +6,7 @@
 import { jobs } from '../../api/batch/index.js';
 import { isNotFound, keyOf, WorkQueue } from '../../client/index.js';
 import type { Controller } from '../controller.js';
-import { runQueue } from '../util/queue.js';
+import { runQueue } from '../util/run.js';
 import { realClock, type Clock } from '../util/time.js';
 import { jobFinished, type Job } from './types.js';
 

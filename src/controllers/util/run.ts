@@ -1,6 +1,7 @@
 /** The worker loop every queue-driven controller runs. */
 import { runWorkers, type WorkQueue } from '../../client/index.js';
 import type { ControllerContext } from '../controller.js';
+import { timestamp } from './time.js';
 
 /** Run `workers` loops over `queue` until the controller's signal aborts; failures are logged and retried with back-off. */
 export async function runQueue<K>(ctx: ControllerContext, name: string, queue: WorkQueue<K>, workers: number, sync: (key: K) => Promise<void>): Promise<void> {
@@ -20,7 +21,7 @@ export interface Condition {
 }
 
 /** RFC 3339 with seconds, as upstream's metav1.Time. */
-export const timestamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export { timestamp };
 
 /**
  * `conditions` with `c` set: lastTransitionTime kept while the status stays

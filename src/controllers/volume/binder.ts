@@ -17,7 +17,7 @@ import { storageClasses } from '../../api/storage/index.js';
 import { isNotFound, keyOf, WorkQueue, type Client } from '../../client/index.js';
 import type { Controller } from '../controller.js';
 import type { PodLike } from '../util/pods.js';
-import { runQueue } from '../util/queue.js';
+import { runQueue } from '../util/run.js';
 import { ANN, classOf, type PV, type PVC, type StorageClass } from './types.js';
 
 /** True if `pv` can serve `claim` (on `node`, when one is selected). */

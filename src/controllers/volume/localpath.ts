@@ -11,7 +11,7 @@ import { persistentVolumeClaims, persistentVolumes } from '../../api/core/index.
 import { storageClasses } from '../../api/storage/index.js';
 import { isAlreadyExists, isNotFound, keyOf, WorkQueue } from '../../client/index.js';
 import type { Controller } from '../controller.js';
-import { runQueue } from '../util/queue.js';
+import { runQueue } from '../util/run.js';
 import { ANN, classOf, type PV, type PVC, type StorageClass } from './types.js';
 
 export const LOCAL_PATH_PROVISIONER = 'rancher.io/local-path';
