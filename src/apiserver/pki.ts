@@ -30,7 +30,7 @@ export interface PKIOptions {
 }
 
 /** Stable codes of {@link PKIError}. */
-export type PKIErrorCode = 'InvalidHost' | 'Corrupt';
+export type PKIErrorCode = 'InvalidHost' | 'Corrupt' | 'Mismatch';
 
 /** A PKI problem the caller must fix (a bad host name, an unusable CA on disk). */
 export class PKIError extends Error {

@@ -23,7 +23,7 @@ import type { APIServer } from './index.js';
 import { bootstrapNamespaces } from './namespaces.js';
 import type { APIServerOptions } from './options.js';
 import { openAPIv2Protobuf, openAPIv3, openAPIv3Root } from './openapi.js';
-import { loadOrCreatePKI } from './pki.js';
+import { loadClusterPKI } from './cluster-ca.js';
 import { Registry } from './registry.js';
 import { asObject, decodeBody, parseRequestInfo, readBody, type RequestInfo } from './request.js';
 import { findReview, serveReview } from './reviews.js';
@@ -81,7 +81,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const services = new ServiceAllocator(options.store, options.serviceCIDR);
   const ips = [services.firstIP];
   if (options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::') ips.push(options.bindAddress);
-  const pki = await loadOrCreatePKI(join(options.dataDir, 'tls'), { ips, dnsNames: [host] });
+  const pki = await loadClusterPKI(options.store, options.token, join(options.dataDir, 'tls'), { ips, dnsNames: [host] });
   const tokens = new Map<string, User>([[options.token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] }]]);
   const authenticate = newAuthenticator({ caCert: pki.caCert, tokens });
   const tokenUser = newTokenAuthenticator(tokens);
