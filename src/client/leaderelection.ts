@@ -3,7 +3,10 @@
  * holder renews the lease every `retryPeriod`; a candidate takes it over
  * once `holderIdentity` has not renewed for `leaseDuration`. A leader that
  * cannot renew for `renewDeadline` stops leading (its signal aborts) before
- * anyone else may take over.
+ * anyone else may take over. With `releaseOnCancel`, a leader that shuts
+ * down gives the lease up (no holder, 1 s duration) as client-go's
+ * ReleaseOnCancel does, so that a standby takes over at once instead of
+ * after `leaseDuration`.
  */
 import { leases } from '../api/coordination/index.js';
 import type { KubeObject } from '../api/meta.js';
@@ -19,6 +22,8 @@ export interface LeaderElectionOptions {
   readonly leaseDurationSeconds?: number;
   readonly renewDeadlineSeconds?: number;
   readonly retryPeriodSeconds?: number;
+  /** Give the lease up when `signal` aborts while leading (client-go's ReleaseOnCancel). */
+  readonly releaseOnCancel?: boolean;
   /** Runs while we lead; its signal aborts when we stop leading or shut down. */
   readonly onStartedLeading: (signal: AbortSignal) => void | Promise<void>;
   readonly onStoppedLeading?: () => void;
@@ -75,7 +80,7 @@ export async function runLeaderElection(client: Client, o: LeaderElectionOptions
       holderIdentity: o.identity,
       leaseDurationSeconds: duration,
       renewTime: microTime(now),
-      ...(taking ? { acquireTime: microTime(now), leaseTransitions: (spec.leaseTransitions ?? 0) + (holder ? 1 : 0) } : {}),
+      ...(taking ? { acquireTime: microTime(now), leaseTransitions: (spec.leaseTransitions ?? 0) + 1 } : {}),
     };
     try {
       await client.update(leases, lease);
@@ -83,6 +88,20 @@ export async function runLeaderElection(client: Client, o: LeaderElectionOptions
     } catch (err) {
       if (isConflict(err)) return false;
       throw err;
+    }
+  };
+
+  /** Give the lease up if we still hold it: no holder, expiring in 1 s, transitions kept (client-go's release). */
+  const release = async () => {
+    try {
+      const lease = await client.get<Lease>(leases, ns, o.name);
+      if (lease.spec?.holderIdentity !== o.identity) return;
+      const now = microTime(new Date());
+      const { holderIdentity: _holder, ...rest } = lease.spec;
+      lease.spec = { ...rest, leaseDurationSeconds: 1, acquireTime: now, renewTime: now };
+      await client.update(leases, lease);
+    } catch (err) {
+      o.onError?.(err);
     }
   };
 
@@ -114,6 +133,8 @@ export async function runLeaderElection(client: Client, o: LeaderElectionOptions
     }
     signal.removeEventListener('abort', stop);
     await work;
+    // Only once the work has stopped: a standby must not start while we still act.
+    if (aborted(signal) && o.releaseOnCancel) await release();
     o.onStoppedLeading?.();
   }
 }

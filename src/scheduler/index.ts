@@ -23,17 +23,20 @@ export interface LeaderOptions {
  */
 export async function runScheduler(o: SchedulerOptions & LeaderOptions, signal: AbortSignal): Promise<void> {
   const log = o.log ?? (() => {});
+  const identity = o.identity ?? `${hostname()}_${randomUUID()}`;
   await runLeaderElection(
     o.client,
     {
       name: 'kube-scheduler',
-      identity: o.identity ?? `${hostname()}_${randomUUID()}`,
+      identity,
+      // A scheduler that shuts down hands over at once rather than after the lease lapses.
+      releaseOnCancel: true,
       ...(o.leaseDurationSeconds ? { leaseDurationSeconds: o.leaseDurationSeconds } : {}),
       ...(o.renewDeadlineSeconds ? { renewDeadlineSeconds: o.renewDeadlineSeconds } : {}),
       ...(o.retryPeriodSeconds ? { retryPeriodSeconds: o.retryPeriodSeconds } : {}),
       onError: (err) => log('leader election', { err: String(err) }),
       onStartedLeading: async (lead) => {
-        log('scheduler leading');
+        log('scheduler leading', { identity });
         await runSchedulerLoop(o, lead);
       },
       onStoppedLeading: () => log('scheduler stopped leading'),

@@ -100,3 +100,37 @@ test('leader election: one of two candidates leads; when it stops renewing, the 
   const lease = await client.get({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true }, 'kube-system', 'test-lock');
   assert.equal((lease as KubeObject & { spec: { holderIdentity: string; leaseTransitions: number } }).spec.holderIdentity, 'b');
 });
+
+test('leader election with releaseOnCancel: a leader that shuts down gives the lease up, and the standby takes it long before it would lapse', async () => {
+  type LeaseSpec = { holderIdentity?: string; leaseDurationSeconds: number; leaseTransitions: number };
+  const leaseOf = async () => (await client.get<KubeObject & { spec: LeaseSpec }>({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true }, 'kube-system', 'release-lock')).spec;
+  const leading: string[] = [];
+  // A lease that lapses only after 60 s: the takeover below can only come from the release.
+  const candidate = (identity: string, signal: AbortSignal) =>
+    runLeaderElection(client, { name: 'release-lock', identity, leaseDurationSeconds: 60, renewDeadlineSeconds: 40, retryPeriodSeconds: 0.1, releaseOnCancel: true, onStartedLeading: () => void leading.push(identity) }, signal);
+  const a = new AbortController();
+  const b = new AbortController();
+  const runA = candidate('a', a.signal);
+  await until(() => leading.length === 1, 'a leader');
+  const runB = candidate('b', b.signal);
+  try {
+    await sleep(300);
+    assert.deepEqual(leading, ['a']);
+    a.abort();
+    await runA;
+    await until(() => leading.length === 2, 'the takeover');
+    assert.deepEqual(leading, ['a', 'b']);
+    const spec = await leaseOf();
+    assert.equal(spec.holderIdentity, 'b');
+    assert.equal(spec.leaseDurationSeconds, 60);
+    assert.equal(spec.leaseTransitions, 1);
+  } finally {
+    a.abort();
+    b.abort();
+    await Promise.all([runA, runB]);
+  }
+  // b released too: nobody holds it, and it lapses in 1 s.
+  const released = await leaseOf();
+  assert.equal(released.holderIdentity, undefined);
+  assert.equal(released.leaseDurationSeconds, 1);
+});
