@@ -89,9 +89,9 @@ export function admitPodSpec(spec: Obj): void {
   spec.serviceAccount = sa;
   const tolerations = getList(spec, 'tolerations');
   for (const key of defaultTolerations) {
-    const tolerated = tolerations.some(
-      (t) => (t.key === key || (t.key ?? '') === '') && (t.effect === 'NoExecute' || (t.effect ?? '') === '') && t.operator === 'Exists',
-    );
+    // Any toleration naming the key (or every key) for NoExecute (or every effect)
+    // counts, whatever its operator, as upstream's admission plugin decides.
+    const tolerated = tolerations.some((t) => (t.key === key || (t.key ?? '') === '') && (t.effect === 'NoExecute' || (t.effect ?? '') === ''));
     if (!tolerated)
       tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
   }

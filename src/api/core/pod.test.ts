@@ -65,6 +65,18 @@ void test('a pod that already tolerates not-ready keeps its own toleration', () 
   assert.deepEqual((spec.tolerations as unknown[])[0], own);
 });
 
+void test('DefaultTolerationSeconds leaves alone a pod with its own NoExecute toleration of the key, whatever its operator', () => {
+  const own = [
+    { key: 'node.kubernetes.io/unreachable', operator: 'Equal', effect: 'NoExecute', tolerationSeconds: 2 },
+    { key: 'node.kubernetes.io/not-ready', operator: 'Equal', effect: 'NoExecute', tolerationSeconds: 2 },
+  ];
+  const spec = defaulted({ containers: [{ name: 'c', image: 'x' }], tolerations: own }).spec as Record<string, unknown>;
+  assert.deepEqual(spec.tolerations, own);
+  // A toleration of every key and effect covers both.
+  const all = defaulted({ containers: [{ name: 'c', image: 'x' }], tolerations: [{ operator: 'Exists' }] }).spec as Record<string, unknown>;
+  assert.deepEqual(all.tolerations, [{ operator: 'Exists' }]);
+});
+
 void test('pod validation messages', () => {
   assert.deepEqual(errors(defaulted({})), ['spec.containers: Required value']);
   assert.deepEqual(errors(defaulted({ containers: [{ name: 'Web', image: '' }] })), [
