@@ -17,7 +17,7 @@ export async function runComponents(options: ServerOptions, credentials: Credent
   if (!options.disableControllerManager) {
     const { runControllerManager } = await import('../controllers/manager.js');
     const cmLog = log.child({ component: 'controller-manager' });
-    running.push(runControllerManager({ client, rootCA: credentials.ca, log: (m, f) => cmLog.info(m, fields(f)) }, signal));
+    running.push(runControllerManager({ client, rootCA: credentials.ca, nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs, log: (m, f) => cmLog.info(m, fields(f)) }, signal));
   }
   if (!options.disableScheduler) {
     const { runScheduler } = await import('../scheduler/index.js');

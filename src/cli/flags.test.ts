@@ -64,6 +64,7 @@ void test('server defaults follow k3s and depend on the user', () => {
     disableScheduler: false,
     disableControllerManager: false,
     nodeName: 'node-1',
+    nodeMonitorGracePeriodMs: 40_000,
     logLevel: 'info',
     logFormat: 'logfmt',
   });
@@ -84,4 +85,13 @@ void test('server values are checked', () => {
   assert.throws(bad(['--datastore-endpoint', 'mysql://x']), { code: 'InvalidValue' });
   assert.throws(bad(['--node-name', 'a_b']), { code: 'InvalidValue' });
   assert.throws(bad(['--runtime', 'docker']), { code: 'InvalidValue' });
+  for (const d of ['40', 's', '1x', '0s', '-5s', '5 s']) assert.throws(bad(['--node-monitor-grace-period', d]), { code: 'InvalidValue' }, d);
+});
+
+void test('--node-monitor-grace-period takes a Go duration', () => {
+  const grace = (d: string) => serverOptions(parseFlags(serverFlags, ['--node-monitor-grace-period', d]).values, env).nodeMonitorGracePeriodMs;
+  assert.equal(grace('5s'), 5000);
+  assert.equal(grace('1m30s'), 90_000);
+  assert.equal(grace('1.5h'), 5_400_000);
+  assert.equal(grace('2500ms'), 2500);
 });

@@ -34,6 +34,12 @@ export const serverFlags = {
   'disable-scheduler': { type: 'boolean', default: false, description: 'do not run the scheduler' },
   'disable-controller-manager': { type: 'boolean', default: false, description: 'do not run the controller manager' },
   'node-name': { type: 'string', placeholder: 'NAME', description: 'name of this node', defaultText: 'the hostname' },
+  'node-monitor-grace-period': {
+    type: 'string',
+    placeholder: 'DURATION',
+    default: '40s',
+    description: "how long a node's Lease may go unrenewed before the node is marked unhealthy (kube-controller-manager's flag)",
+  },
   'log-level': {
     type: 'string',
     placeholder: 'LEVEL',
@@ -61,6 +67,8 @@ export interface ServerOptions {
   readonly disableScheduler: boolean;
   readonly disableControllerManager: boolean;
   readonly nodeName: string;
+  /** `--node-monitor-grace-period` in milliseconds. */
+  readonly nodeMonitorGracePeriodMs: number;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
 }
@@ -96,6 +104,31 @@ export function checkIP(flag: string, value: string): string {
   return value;
 }
 
+const durationUnits: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A Go duration (`40s`, `1m30s`, `1.5h`, `500ms`) in milliseconds, as Kubernetes' duration flags take; a FlagError if it is not one. */
+export function checkDuration(flag: string, value: string): number {
+  if (value === '0') return 0;
+  const part = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+  let ms = 0;
+  let at = 0;
+  while (at < value.length) {
+    part.lastIndex = at;
+    const m = part.exec(value);
+    if (!m) break;
+    ms += Number(m[1]) * (durationUnits[m[2] ?? ''] ?? 0);
+    at = part.lastIndex;
+  }
+  if (at !== value.length || value === '') throw invalid(flag, value, 'want a duration such as 40s, 1m30s or 500ms');
+  return ms;
+}
+
+function positive(flag: string, value: string): number {
+  const ms = checkDuration(flag, value);
+  if (ms <= 0) throw invalid(flag, value, 'want a duration greater than 0');
+  return ms;
+}
+
 /** Resolve defaults that depend on the machine and check every value. */
 export function serverOptions(values: FlagValues<typeof serverFlags>, env: ServerEnv): ServerOptions {
   const dataDir = resolve(env.cwd, values['data-dir'] ?? (env.uid === 0 ? '/var/lib/skiff' : join(env.home, '.skiff')));
@@ -124,6 +157,7 @@ export function serverOptions(values: FlagValues<typeof serverFlags>, env: Serve
     disableScheduler: values['disable-scheduler'] ?? false,
     disableControllerManager: values['disable-controller-manager'] ?? false,
     nodeName,
+    nodeMonitorGracePeriodMs: positive('node-monitor-grace-period', values['node-monitor-grace-period'] ?? '40s'),
     logLevel: (values['log-level'] ?? 'info') as LogLevel,
     logFormat: values['log-format'] === 'json' ? 'json' : 'logfmt',
   };

@@ -35,6 +35,7 @@ const options = (): ServerOptions => ({
   disableScheduler: true,
   disableControllerManager: true,
   nodeName: 'n1',
+  nodeMonitorGracePeriodMs: 40_000,
   logLevel: 'info',
   logFormat: 'logfmt',
 });

@@ -21,14 +21,21 @@ import { newTTLAfterFinishedController } from './job/ttl.js';
 export type { Controller, ControllerContext } from './controller.js';
 export { SharedInformers } from './controller.js';
 
-export const allControllers: readonly Controller[] = [
+/** What some controllers take from `skiff server`'s flags (kube-controller-manager's flags of the same names). */
+export interface ControllersConfig {
+  /** `--node-monitor-grace-period` (default 40 s). */
+  readonly nodeMonitorGracePeriodMs?: number;
+}
+
+/** Every controller, configured by `config`, in start order. */
+export const newControllers = (config: ControllersConfig = {}): readonly Controller[] => [
   newNamespaceController(),
   newGarbageCollector(),
   newServiceAccountController(),
   newRootCACertPublisher(),
   newEndpointsController(),
   newEndpointSliceController(),
-  newNodeLifecycleController(),
+  newNodeLifecycleController(config.nodeMonitorGracePeriodMs === undefined ? {} : { gracePeriodMs: config.nodeMonitorGracePeriodMs }),
   newJobController(),
   newTTLAfterFinishedController(),
   newCronJobController(),
@@ -42,3 +49,6 @@ export const allControllers: readonly Controller[] = [
   daemonSetController,
   statefulSetController,
 ];
+
+/** Every controller with upstream's defaults. */
+export const allControllers: readonly Controller[] = newControllers();
