@@ -6,7 +6,9 @@
  * anyone else may take over. With `releaseOnCancel`, a leader that shuts
  * down gives the lease up (no holder, 1 s duration) as client-go's
  * ReleaseOnCancel does, so that a standby takes over at once instead of
- * after `leaseDuration`.
+ * after `leaseDuration`. A candidate that finds the lease held looks again
+ * every `retryPeriod`, or at the moment the lease lapses if that is sooner,
+ * so that a dead leader is replaced `leaseDuration` after its last renewal.
  */
 import { leases } from '../api/coordination/index.js';
 import type { KubeObject } from '../api/meta.js';
@@ -45,6 +47,8 @@ export async function runLeaderElection(client: Client, o: LeaderElectionOptions
   const deadline = (o.renewDeadlineSeconds ?? 10) * 1000;
   const retry = (o.retryPeriodSeconds ?? 2) * 1000;
   let observed = '';
+  /** When the lease another holds lapses unless renewed (ms since the epoch). */
+  let lapsesAt = Infinity;
 
   /** One attempt to take or renew the lease; true if we hold it afterwards. */
   const tryAcquire = async (): Promise<boolean> => {
@@ -73,7 +77,10 @@ export async function runLeaderElection(client: Client, o: LeaderElectionOptions
     }
     const renewed = spec.renewTime ? Date.parse(spec.renewTime) : 0;
     const expired = renewed + (spec.leaseDurationSeconds ?? duration) * 1000 < now.getTime();
-    if (holder && holder !== o.identity && !expired) return false;
+    if (holder && holder !== o.identity && !expired) {
+      lapsesAt = renewed + (spec.leaseDurationSeconds ?? duration) * 1000;
+      return false;
+    }
     const taking = holder !== o.identity;
     lease.spec = {
       ...spec,
@@ -115,8 +122,9 @@ export async function runLeaderElection(client: Client, o: LeaderElectionOptions
   };
 
   while (!signal.aborted) {
+    lapsesAt = Infinity;
     if (!(await attempt())) {
-      await sleep(retry, signal);
+      await sleep(Math.min(retry, Math.max(1, lapsesAt + 1 - Date.now())), signal);
       continue;
     }
     // Leading: renew until a renewal has failed for `deadline`, or shutdown.
