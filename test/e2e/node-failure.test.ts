@@ -105,7 +105,7 @@ describe('a hollow node process dies', () => {
       const node = await client.get<NodeItem>(nodes, '', name);
       const cond = node.status?.conditions?.find((c) => c.type === 'Ready');
       assert.equal(cond?.status, 'Unknown', `${name} Ready`);
-      assert.equal(cond?.reason, 'NodeStatusUnknown');
+      assert.equal(cond.reason, 'NodeStatusUnknown');
       const taints = (node.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).sort();
       assert.deepEqual(taints, ['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule'], `${name} taints`);
     }
