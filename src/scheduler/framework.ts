@@ -32,6 +32,8 @@ export interface Cluster {
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
   pvc(namespace: string, name: string): KubeObject | undefined;
   pv(name: string): KubeObject | undefined;
+  /** PersistentVolumes of a storage class ('' for none), as the scheduler currently assumes them. */
+  volumesOfClass(className: string): readonly KubeObject[];
   storageClass(name: string): KubeObject | undefined;
   /** Label selectors of the Services, ReplicationControllers, ReplicaSets and StatefulSets that select the pod (default spreading). */
   controllerSelectors(pod: PodInfo): readonly LabelSelector[];

@@ -18,6 +18,8 @@ export interface PodInfo {
   readonly hostPorts: readonly HostPort[];
   readonly hasRequiredAntiAffinity: boolean;
   readonly hasAffinity: boolean;
+  /** Uses PersistentVolumeClaims (volume binding has work to do). */
+  readonly hasClaims: boolean;
 }
 
 export interface HostPort {
@@ -43,6 +45,7 @@ export function newPodInfo(pod: Pod): PodInfo {
     hostPorts: hostPortsOf(pod),
     hasRequiredAntiAffinity: (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0,
     hasAffinity: a?.podAffinity !== undefined || a?.podAntiAffinity !== undefined,
+    hasClaims: pod.spec?.volumes?.some((v) => v.persistentVolumeClaim !== undefined) ?? false,
   };
 }
 

@@ -16,11 +16,14 @@ import { replicaSets, statefulSets } from '../api/apps/index.js';
 import { storageClasses } from '../api/storage/storageclass.js';
 import { EventRecorder, indexers, Informer, isConflict, isNotFound, keyOf, type Client } from '../client/index.js';
 import { schedulePod, type Cursor, type Profile } from './algorithm.js';
+import { AssumeCache } from './assume.js';
 import { SchedulerCache } from './cache.js';
 import type { Cluster } from './framework.js';
 import { newPodInfo, type PodInfo } from './nodeinfo.js';
 import { selectorOf } from './plugins/helpers.js';
 import { defaultFilters, defaultScores } from './plugins/index.js';
+import { volumePlanFor, type PV, type PVC, type VolumePlan } from './plugins/volumes.js';
+import { assumeVolumes, bindVolumes, revertVolumes, type VolumeBinderOptions } from './volumebinder.js';
 import { SchedulingQueue, type ClusterEvent, type QueuedPod } from './queue.js';
 import { DEFAULT_SCHEDULER_NAME, type Node, type Pod } from './types.js';
 
@@ -38,6 +41,8 @@ export interface SchedulerOptions {
   readonly onBound?: (pod: Pod, node: string) => void;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** How long a pod waits for its WaitForFirstConsumer claims to be bound before it is retried (upstream's bindTimeoutSeconds, 600). */
+  readonly bindTimeoutSeconds?: number;
   /** Filled as pods are scheduled: attempts and milliseconds spent filtering and scoring (benchmarks). */
   readonly stats?: { attempts: number; algorithmMs: number };
 }
@@ -69,8 +74,10 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   const inf = <T extends KubeObject>(ref: Parameters<Client['get']>[0]) => new Informer<T>(o.client, ref, { onError });
   const podInf = inf<Pod>(pods);
   const nodeInf = inf<Node>(nodes);
-  const pvcInf = inf(persistentVolumeClaims);
-  const pvInf = inf(persistentVolumes);
+  const pvcInf = inf<PVC>(persistentVolumeClaims);
+  const pvInf = inf<PV>(persistentVolumes).addIndex('class', (pv) => [pv.spec?.storageClassName ?? '']);
+  const pvcCache = new AssumeCache(pvcInf);
+  const pvCache = new AssumeCache(pvInf);
   const scInf = inf(storageClasses);
   const nsInf = inf(namespaces);
   const svcInf = inf(services).addIndex('namespace', indexers.namespace);
@@ -86,8 +93,9 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
     podsWithAffinity: cache.podsWithAffinity,
     namespaceLabels: (ns) => nsInf.get(ns)?.metadata.labels,
-    pvc: (ns, n) => pvcInf.get(`${ns}/${n}`),
-    pv: (n) => pvInf.get(n),
+    pvc: (ns, n) => pvcCache.get(`${ns}/${n}`),
+    pv: (n) => pvCache.get(n),
+    volumesOfClass: (c) => pvCache.byIndex('class', c),
     storageClass: (n) => scInf.get(n),
     controllerSelectors: (pi) => controllerSelectors(pi, [svcInf, rcInf], [rsInf, ssInf]),
   };
@@ -155,10 +163,30 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   let inFlight = 0;
   let slotFreed: (() => void) | undefined;
 
-  const bind = async (qp: QueuedPod, pi: PodInfo, node: string, cycle: number) => {
+  const volumeBinder = (key: string): VolumeBinderOptions => ({ client: o.client, pvcs: pvcCache, pvs: pvCache, podExists: () => podInf.get(key) !== undefined, ...(o.bindTimeoutSeconds !== undefined ? { timeoutMs: o.bindTimeoutSeconds * 1000 } : {}) });
+
+  const bind = async (qp: QueuedPod, pi: PodInfo, node: string, cycle: number, volumes: VolumePlan | undefined) => {
     const pod = qp.pod;
     const ns = pod.metadata.namespace ?? '';
     const podName = pod.metadata.name ?? '';
+    if (volumes) {
+      try {
+        await bindVolumes(volumeBinder(qp.key), volumes, node, signal);
+      } catch (err) {
+        revertVolumes(volumeBinder(qp.key), volumes);
+        cache.forget(pi.key);
+        queue.moveOnEvent(events.podDelete);
+        if (!podInf.get(qp.key) || signal.aborted) {
+          queue.done(qp.key);
+          return;
+        }
+        const message = `running PreBind plugin "VolumeBinding": ${err instanceof Error ? err.message : String(err)}`;
+        log('volume binding failed', { pod: qp.key, node, err: message });
+        recorder.event(pod, 'Warning', 'FailedScheduling', message);
+        queue.addUnschedulable(qp, cycle, new Set(), true);
+        return;
+      }
+    }
     try {
       await o.client.post(pods, ns, podName, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName, namespace: ns, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
       queue.done(qp.key);
@@ -210,9 +238,13 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
       void markUnschedulable(latest, result.message);
       queue.addUnschedulable(qp, cycle, result.plugins);
     } else {
+      // Reserve: the pod's volumes (WaitForFirstConsumer claims) and the pod itself are assumed on the node.
+      const ni = pi.hasClaims ? cache.node(result.node) : undefined;
+      const volumes = ni ? volumePlanFor(pi, ni, cluster) : undefined;
+      if (volumes) assumeVolumes(volumeBinder(qp.key), volumes, result.node);
       cache.assume(latest, result.node);
       inFlight++;
-      void bind(qp, pi, result.node, cycle).finally(() => {
+      void bind(qp, pi, result.node, cycle, volumes).finally(() => {
         inFlight--;
         slotFreed?.();
       });

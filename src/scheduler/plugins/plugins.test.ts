@@ -37,6 +37,7 @@ function clusterOf(nodes: Node[], bound: Pod[] = []): Cluster {
     pvc: () => undefined,
     pv: () => undefined,
     storageClass: () => undefined,
+    volumesOfClass: () => [],
     controllerSelectors: () => [],
   };
 }
