@@ -29,6 +29,9 @@ export interface Cluster {
   readonly podsWithRequiredAntiAffinity: ReadonlySet<PodInfo>;
   /** Pods with affinity or anti-affinity terms, on any node. */
   readonly podsWithAffinity: ReadonlySet<PodInfo>;
+  /** How many nodes list the image name in `status.images` (0 for all when no node lists any). */
+  imageNodes(name: string): number;
+  readonly hasImages: boolean;
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
   pvc(namespace: string, name: string): KubeObject | undefined;
   pv(name: string): KubeObject | undefined;

@@ -8,6 +8,7 @@ import { podRequests } from '../resources.js';
 import type { Node, Pod, PodSpec } from '../types.js';
 import { defaultFilters, defaultScores } from './index.js';
 import { imageNames } from './imagelocality.js';
+import { balancedAllocation } from './resources.js';
 
 const mkNode = (name: string, cpu = '4', extra: { labels?: Record<string, string>; taints?: { key: string; value?: string; effect: string }[]; unschedulable?: boolean; ready?: boolean; images?: { names: string[]; sizeBytes: number }[] } = {}): Node => ({
   apiVersion: 'v1',
@@ -33,6 +34,10 @@ function clusterOf(nodes: Node[], bound: Pod[] = []): Cluster {
     node: (n) => cache.node(n),
     podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
     podsWithAffinity: cache.podsWithAffinity,
+    imageNodes: (n) => cache.imageNodes(n),
+    get hasImages() {
+      return cache.hasImages;
+    },
     namespaceLabels: () => ({}),
     pvc: () => undefined,
     pv: () => undefined,
@@ -127,4 +132,32 @@ test('image locality prefers a node that has the image', () => {
 
 test('no nodes: upstream message', () => {
   assert.equal(nodeFor(mkPod('p'), []), 'no nodes available to schedule pods');
+});
+
+test('balanced allocation: best-effort pods are not scored; a resource the node lacks is left out', () => {
+  const cache = new SchedulerCache();
+  cache.addOrUpdateNode(mkNode('a'));
+  cache.addOrUpdateNode({ ...mkNode('nomem'), status: { allocatable: { cpu: '4', memory: '0', pods: '110' } } });
+  const bestEffort = newPodInfo({ ...mkPod('be'), spec: { containers: [{ name: 'c' }] } });
+  assert.equal(balancedAllocation.preScore?.(bestEffort, cache.nodes(), clusterOf([]), new Map()), 'skip');
+  const cpuOnly = newPodInfo(mkPod('cpu', {}, {}, '2'));
+  assert.equal(balancedAllocation.preScore(cpuOnly, cache.nodes(), clusterOf([]), new Map()), undefined);
+  // On a node with no memory only CPU counts: nothing to balance against.
+  assert.equal(balancedAllocation.score(cpuOnly, cache.node('nomem') as NonNullable<ReturnType<SchedulerCache['node']>>, new Map(), clusterOf([])), 100);
+  // Half the CPU and no memory on a node that has both: |0.5 − 0| / 2 off.
+  assert.equal(balancedAllocation.score(cpuOnly, cache.node('a') as NonNullable<ReturnType<SchedulerCache['node']>>, new Map(), clusterOf([])), 75);
+});
+
+test('image locality counts how many nodes hold an image, and forgets a node that goes', () => {
+  const cache = new SchedulerCache();
+  const img = [{ names: ['registry.example/app:1'], sizeBytes: 1 }];
+  cache.addOrUpdateNode(mkNode('a', '4', { images: img }));
+  cache.addOrUpdateNode(mkNode('b', '4', { images: img }));
+  cache.addOrUpdateNode(mkNode('c'));
+  assert.equal(cache.imageNodes('registry.example/app:1'), 2);
+  cache.addOrUpdateNode(mkNode('b'));
+  assert.equal(cache.imageNodes('registry.example/app:1'), 1);
+  cache.removeNode('a');
+  assert.equal(cache.imageNodes('registry.example/app:1'), 0);
+  assert.equal(cache.hasImages, false);
 });
