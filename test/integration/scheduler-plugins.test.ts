@@ -483,3 +483,51 @@ describe('scheduler plugins: volumes', () => {
     }
   });
 });
+
+describe('scheduler: re-queue on cluster events', () => {
+  test('a parked pod is scheduled when a running pod is deleted, a node is added, or a pod it needs appears (default back-off, no periodic retry)', async () => {
+    const api = await startTestAPIServer();
+    const client = new Client(credentialsFromKubeconfig(api.kubeconfig));
+    const stop = new AbortController();
+    const groups: TestHollowNodes[] = [];
+    // Upstream's back-off (1 s doubling to 10 s); parked pods are otherwise retried only after 5 minutes.
+    const scheduler = runSchedulerLoop({ client }, stop.signal);
+    const c = { nodeOf: async (name: string) => (await client.get<PodObj>(pods, 'default', name)).spec.nodeName };
+    const boundTo = (name: string) => waitFor(`${name} bound`, () => c.nodeOf(name));
+    const failure = (name: string) =>
+      waitFor(`FailedScheduling for ${name}`, async () => (await client.list<Event>(events, 'default')).items.find((e) => e.involvedObject.name === name && e.reason === 'FailedScheduling')?.message);
+    const running = (name: string) => waitFor(`${name} Running`, async () => ((await client.get<PodObj>(pods, 'default', name)).status?.phase === 'Running' ? true : undefined));
+    try {
+      groups.push(await startHollowNodes(api, 2, { prefix: 'rq-', template: { cpu: '1' } }));
+      await client.create(pods, 'default', pod('hog-0', { cpu: '600m' }));
+      await client.create(pods, 'default', pod('hog-1', { cpu: '600m' }));
+      await running('hog-0');
+      await running('hog-1');
+      assert.notEqual(await c.nodeOf('hog-0'), await c.nodeOf('hog-1'));
+      await client.create(pods, 'default', pod('waiting', { cpu: '600m' }));
+      assert.equal(await failure('waiting'), `0/2 nodes are available: 2 Insufficient cpu. ${noVictims(2)}`);
+      // A pod deleted (gracefully: the hollow node stops it, then it is gone) frees its node.
+      const freed = await c.nodeOf('hog-0');
+      await client.delete(pods, 'default', 'hog-0');
+      assert.equal(await boundTo('waiting'), freed);
+
+      await client.create(pods, 'default', pod('more', { cpu: '600m' }));
+      assert.equal(await failure('more'), `0/2 nodes are available: 2 Insufficient cpu. ${noVictims(2)}`);
+      groups.push(await startHollowNodes(api, 1, { prefix: 'rq-new-', template: { cpu: '1' } }));
+      assert.equal(await boundTo('more'), 'rq-new-0');
+
+      // Required affinity to a pod that does not exist yet: the pod's arrival (an assigned pod added) lets it in.
+      const affinity = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'leader' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+      await client.create(pods, 'default', pod('follower', { cpu: '10m', affinity }));
+      assert.equal(await failure('follower'), `0/3 nodes are available: 3 node(s) didn't match pod affinity rules. ${notHelpful(3)}`);
+      await client.create(pods, 'default', pod('leader', { cpu: '10m', labels: { app: 'leader' } }));
+      assert.equal(await boundTo('follower'), await boundTo('leader'));
+    } finally {
+      stop.abort();
+      await scheduler.catch(() => {});
+      for (const g of groups) await g.stop();
+      client.close();
+      await api.stop();
+    }
+  });
+});
