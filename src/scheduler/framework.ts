@@ -32,6 +32,9 @@ export interface Cluster {
   /** How many nodes list the image name in `status.images` (0 for all when no node lists any). */
   imageNodes(name: string): number;
   readonly hasImages: boolean;
+  /** Pending pods nominated to the node by a preemption (their room is kept for them). */
+  nominatedOn(node: string): readonly PodInfo[] | undefined;
+  readonly hasNominated: boolean;
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
   pvc(namespace: string, name: string): KubeObject | undefined;
   pv(name: string): KubeObject | undefined;

@@ -74,6 +74,17 @@ export class NodeInfo {
     for (const img of node.status?.images ?? []) for (const n of img.names ?? []) this.images.set(n, img.sizeBytes ?? 0);
   }
 
+  /** A copy whose pods can be changed without touching this one (preemption's dry runs). */
+  clone(): NodeInfo {
+    const c = new NodeInfo(this.name);
+    c.node = this.node;
+    c.allocatable = this.allocatable;
+    c.allowedPods = this.allowedPods;
+    c.images = this.images;
+    for (const pi of this.pods.values()) c.addPod(pi);
+    return c;
+  }
+
   addPod(pi: PodInfo): void {
     this.removePod(pi.key);
     this.pods.set(pi.key, pi);

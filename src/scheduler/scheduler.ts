@@ -13,11 +13,14 @@ import { namespaces, nodes, pods, replicationControllers, services } from '../ap
 import { persistentVolumes } from '../api/core/persistentvolume.js';
 import { persistentVolumeClaims } from '../api/core/persistentvolumeclaim.js';
 import { replicaSets, statefulSets } from '../api/apps/index.js';
+import { podDisruptionBudgets } from '../api/policy/index.js';
 import { storageClasses } from '../api/storage/storageclass.js';
 import { EventRecorder, indexers, Informer, isConflict, isNotFound, keyOf, type Client } from '../client/index.js';
 import { schedulePod, type Cursor, type Profile } from './algorithm.js';
 import { AssumeCache } from './assume.js';
 import { SchedulerCache } from './cache.js';
+import { Nominator } from './nominator.js';
+import { preempt, PREEMPTION_REASON, type PDB } from './preemption.js';
 import type { Cluster } from './framework.js';
 import { newPodInfo, type PodInfo } from './nodeinfo.js';
 import { selectorOf } from './plugins/helpers.js';
@@ -86,7 +89,9 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   const rcInf = inf(replicationControllers).addIndex('namespace', indexers.namespace);
   const rsInf = inf(replicaSets).addIndex('namespace', indexers.namespace);
   const ssInf = inf(statefulSets).addIndex('namespace', indexers.namespace);
+  const pdbInf = inf<PDB>(podDisruptionBudgets);
   const cache = new SchedulerCache();
+  const nominated = new Nominator();
   const queue = new SchedulingQueue({ ...(o.initialBackoffMs !== undefined ? { initialBackoffMs: o.initialBackoffMs } : {}), ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}) });
 
   const cluster: Cluster = {
@@ -94,6 +99,10 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     node: (n) => cache.node(n),
     podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
     podsWithAffinity: cache.podsWithAffinity,
+    nominatedOn: (n) => nominated.on(n),
+    get hasNominated() {
+      return nominated.size > 0;
+    },
     imageNodes: (n) => cache.imageNodes(n),
     get hasImages() {
       return cache.hasImages;
@@ -110,6 +119,7 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   const pending = (p: Pod) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && !isTerminal(p) && mine(p);
   podInf.on({
     add: (p) => {
+      nominated.track(p, pending(p));
       if (p.spec?.nodeName) {
         if (!isTerminal(p)) cache.addOrUpdatePod(p);
         queue.moveOnEvent(events.podAdd);
@@ -117,6 +127,7 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     },
     update: (old, p) => {
       const key = keyOf(p);
+      nominated.track(p, pending(p));
       if (p.spec?.nodeName) {
         queue.delete(key);
         if (isTerminal(p)) {
@@ -131,6 +142,7 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     },
     delete: (p) => {
       const key = keyOf(p);
+      nominated.track(p, false);
       queue.delete(key);
       if (cache.nodeOf(key) !== undefined) {
         cache.removePod(key);
@@ -158,7 +170,7 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   scInf.on(volumeChange);
   nsInf.on({ update: (a, b) => JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels) && queue.moveOnEvent(events.namespace) });
 
-  const informers = [nodeInf, podInf, pvcInf, pvInf, scInf, nsInf, svcInf, rcInf, rsInf, ssInf];
+  const informers = [nodeInf, podInf, pvcInf, pvInf, scInf, nsInf, svcInf, rcInf, rsInf, ssInf, pdbInf];
   // Each informer's watch and the queue listen on the signal.
   setMaxListeners(0, signal);
   const running = informers.map((i) => i.run(signal));
@@ -216,14 +228,46 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     }
   };
 
-  const markUnschedulable = async (pod: Pod, message: string) => {
+  /** PodScheduled=False with the message, and the node nominated by a preemption (null: none any more). */
+  const markUnschedulable = async (pod: Pod, message: string, nominate?: string | null) => {
     const cond = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (cond?.status === 'False' && cond.reason === 'Unschedulable' && cond.message === message) return;
+    const nominationChanges = nominate !== undefined && nominate !== (pod.status?.nominatedNodeName ?? null);
+    if (cond?.status === 'False' && cond.reason === 'Unschedulable' && cond.message === message && !nominationChanges) return;
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const patch = { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cond?.status === 'False' ? (cond as { lastTransitionTime?: string }).lastTransitionTime ?? now : now }] } };
+    const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cond?.status === 'False' ? (cond as { lastTransitionTime?: string }).lastTransitionTime ?? now : now };
+    const patch = { status: { conditions: [condition], ...(nominationChanges ? { nominatedNodeName: nominate } : {}) } };
     await o.client.patch(pods, pod.metadata.namespace ?? '', pod.metadata.name ?? '', patch, 'strategic', { subresource: 'status' }).catch((err: unknown) => {
       if (!isNotFound(err)) log('pod condition', { pod: keyOf(pod), err: String(err) });
     });
+  };
+
+  /** Delete the victims (DisruptionTarget first, a Preempted event each) and take the node from lower pods nominated there. */
+  const evict = async (preemptor: Pod, node: string, victims: readonly PodInfo[]) => {
+    const by = preemptor.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    const ignoreGone = (err: unknown) => {
+      if (!isNotFound(err)) log('preemption', { pod: keyOf(preemptor), err: String(err) });
+    };
+    await Promise.all(
+      victims.map(async ({ pod: victim }) => {
+        const ns = victim.metadata.namespace ?? '';
+        const name = victim.metadata.name ?? '';
+        const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        const condition = { type: 'DisruptionTarget', status: 'True', reason: PREEMPTION_REASON, message: `${by}: preempting to accommodate a higher priority pod`, lastTransitionTime: now };
+        try {
+          await o.client.patch(pods, ns, name, { status: { conditions: [condition] } }, 'strategic', { subresource: 'status' });
+          await o.client.delete(pods, ns, name, victim.metadata.uid ? { preconditions: { uid: victim.metadata.uid } } : {});
+          recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid ?? ''} on node ${node}`);
+        } catch (err) {
+          ignoreGone(err);
+        }
+      }),
+    );
+    const prio = preemptor.spec?.priority ?? 0;
+    for (const other of nominated.on(node) ?? []) {
+      if ((other.pod.spec?.priority ?? 0) >= prio || other.key === keyOf(preemptor)) continue;
+      nominated.track(other.pod, false);
+      await o.client.patch(pods, other.pod.metadata.namespace ?? '', other.pod.metadata.name ?? '', { status: { nominatedNodeName: null } }, 'strategic', { subresource: 'status' }).catch(ignoreGone);
+    }
   };
 
   let slice = Date.now();
@@ -243,8 +287,22 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
       o.stats.algorithmMs += performance.now() - t0;
     }
     if (!result.ok) {
-      recorder.event(latest, 'Warning', 'FailedScheduling', result.message);
-      void markUnschedulable(latest, result.message);
+      // PostFilter: preemption, unless there are no nodes at all.
+      let message = result.message;
+      let nominate: string | null | undefined;
+      if (result.statuses.size > 0) {
+        const post = preempt(pi, cluster, profile, result, pdbInf.list());
+        if ('node' in post) {
+          nominate = post.node;
+          nominated.nominate(pi, post.node);
+          void evict(latest, post.node, post.victims);
+        } else {
+          message = `${message} ${post.message}`;
+          if (latest.status?.nominatedNodeName) nominate = null;
+        }
+      }
+      recorder.event(latest, 'Warning', 'FailedScheduling', message);
+      void markUnschedulable(latest, message, nominate);
       queue.addUnschedulable(qp, cycle, result.plugins);
     } else {
       // Reserve: the pod's volumes (WaitForFirstConsumer claims) and the pod itself are assumed on the node.

@@ -531,3 +531,69 @@ describe('scheduler: re-queue on cluster events', () => {
     }
   });
 });
+
+describe('scheduler: preemption', () => {
+  test('a higher-priority pod that fits nowhere evicts the fewest lower-priority pods of one node, is nominated there, then bound', async () => {
+    const api = await startTestAPIServer();
+    const client = new Client(credentialsFromKubeconfig(api.kubeconfig));
+    const stop = new AbortController();
+    let hollow: TestHollowNodes | undefined;
+    const scheduler = runSchedulerLoop({ client }, stop.signal);
+    type Full = PodObj & { metadata: { uid?: string }; status?: { phase?: string; nominatedNodeName?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[] } };
+    const history = new Map<string, Full[]>();
+    const podWatch = new Informer<Full>(client, pods);
+    const record = (p: Full) => history.set(p.metadata.name ?? '', [...(history.get(p.metadata.name ?? '') ?? []), p]);
+    podWatch.on({ add: record, update: (_, p) => record(p) });
+    const watching = podWatch.run(stop.signal);
+    const get = (name: string) => client.get<Full>(pods, 'default', name);
+    const gone = (name: string) => waitFor(`${name} gone`, async () => (await client.get(pods, 'default', name).then(() => false, () => true)) || undefined);
+    const eventsAbout = async (name: string, reason: string) => (await client.list<Event>(events, 'default')).items.filter((e) => e.involvedObject.name === name && e.reason === reason);
+    try {
+      hollow = await startHollowNodes(api, 2, { prefix: 'pre-', template: { cpu: '2' } });
+      await client.create(priorityClasses, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'low' }, value: 10 });
+      await client.create(priorityClasses, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
+      await client.create(priorityClasses, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high-never' }, value: 1000, preemptionPolicy: 'Never' });
+      // pre-0: one low pod using it all; pre-1: two low pods of 1 CPU each (each is one victim's worth).
+      await client.create(pods, 'default', pod('big-low', { cpu: '2', priorityClassName: 'low', nodeName: 'pre-0' }));
+      await client.create(pods, 'default', pod('low-a', { cpu: '1', priorityClassName: 'low', nodeName: 'pre-1' }));
+      await client.create(pods, 'default', pod('low-b', { cpu: '1', priorityClassName: 'low', nodeName: 'pre-1' }));
+      for (const n of ['big-low', 'low-a', 'low-b']) await waitFor(`${n} Running`, async () => ((await get(n)).status?.phase === 'Running' ? true : undefined));
+
+      // preemptionPolicy Never: waits, evicts nobody.
+      await client.create(pods, 'default', pod('polite', { cpu: '1', priorityClassName: 'high-never' }));
+      const politeMsg = await waitFor('polite FailedScheduling', async () => (await eventsAbout('polite', 'FailedScheduling'))[0]?.message);
+      assert.equal(politeMsg, '0/2 nodes are available: 2 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
+      for (const n of ['big-low', 'low-a', 'low-b']) assert.equal((await get(n)).metadata.deletionTimestamp, undefined, n);
+
+      await client.create(pods, 'default', pod('urgent', { cpu: '1', priorityClassName: 'high' }));
+      const urgent = await get('urgent');
+      // Both nodes need one victim; the choice is among equals, so find which went.
+      const victim = await waitFor('a victim', async () => {
+        for (const n of ['big-low', 'low-a', 'low-b']) if ((await eventsAbout(n, 'Preempted')).length) return n;
+        return undefined;
+      });
+      const node = victim === 'big-low' ? 'pre-0' : 'pre-1';
+      const [preempted] = await eventsAbout(victim, 'Preempted');
+      assert.equal(preempted?.message, `Preempted by pod ${urgent.metadata.uid ?? ''} on node ${node}`);
+      await gone(victim);
+      assert.equal(await waitFor('urgent bound', async () => (await get('urgent')).spec.nodeName), node);
+      // One victim only; the other low pods still run.
+      const survivors = ['big-low', 'low-a', 'low-b'].filter((n) => n !== victim);
+      for (const n of survivors) assert.equal((await get(n)).metadata.deletionTimestamp, undefined, n);
+      // The victim was marked as upstream marks it before it went.
+      const marked = (history.get(victim) ?? []).flatMap((p) => p.status?.conditions ?? []).find((c) => c.type === 'DisruptionTarget');
+      assert.deepEqual(marked && [marked.status, marked.reason, marked.message], ['True', 'PreemptionByScheduler', 'default-scheduler: preempting to accommodate a higher priority pod']);
+      // The preemptor was nominated to the node before it was bound there, and its FailedScheduling message has no preemption part.
+      assert.ok((history.get('urgent') ?? []).some((p) => !p.spec.nodeName && p.status?.nominatedNodeName === node));
+      const [failed] = await eventsAbout('urgent', 'FailedScheduling');
+      assert.equal(failed?.message, '0/2 nodes are available: 2 Insufficient cpu.');
+    } finally {
+      stop.abort();
+      await scheduler.catch(() => {});
+      await watching.catch(() => {});
+      await hollow?.stop();
+      client.close();
+      await api.stop();
+    }
+  });
+});
