@@ -3,7 +3,8 @@
  * filters over the nodes (starting where the last attempt stopped, and
  * stopping once enough feasible nodes are found on large clusters), score
  * the feasible ones, and pick the best (ties broken at random). A failure
- * carries upstream's FitError message: "0/3 nodes are available: …".
+ * carries upstream's FitError message ("0/3 nodes are available: …") and
+ * each node's status, for PostFilter (preemption.ts).
  */
 import type { Cluster, CycleState, FilterPlugin, ScorePlugin, Status } from './framework.js';
 import type { NodeInfo, PodInfo } from './nodeinfo.js';
@@ -35,13 +36,23 @@ export interface Profile {
   readonly random?: () => number;
 }
 
-export type ScheduleResult =
-  | { readonly ok: true; readonly node: string; readonly evaluated: number; readonly feasible: number }
-  | { readonly ok: false; readonly message: string; readonly plugins: ReadonlySet<string> };
+/** Why a pod fits nowhere: upstream's FitError message (without the PostFilter part) and each node's status. */
+export interface FitFailure {
+  readonly ok: false;
+  /** "0/3 nodes are available: …." */
+  readonly message: string;
+  /** Plugins that rejected the pod (the queue's hints). */
+  readonly plugins: ReadonlySet<string>;
+  /** Per node name, why it was rejected. */
+  readonly statuses: ReadonlyMap<string, Status>;
+}
+
+export type ScheduleResult = { readonly ok: true; readonly node: string; readonly evaluated: number; readonly feasible: number } | FitFailure;
 
 /** Per-node failure of one plugin. */
 interface NodeStatus extends Status {
   readonly plugin: string;
+  readonly node: string;
 }
 
 /** Where the next attempt starts filtering (rotates so that sampling covers every node over time). */
@@ -49,32 +60,71 @@ export interface Cursor {
   next: number;
 }
 
+/**
+ * The node as the pod must see it: with the pods nominated there (by an
+ * earlier preemption) that are at least as important as this one, so that
+ * their room is kept for them, as upstream's RunFilterPluginsWithNominatedPods.
+ */
+function withNominated(pi: PodInfo, ni: NodeInfo, cluster: Cluster): NodeInfo {
+  const nominated = cluster.nominatedOn(ni.name);
+  if (!nominated) return ni;
+  const prio = pi.pod.spec?.priority ?? 0;
+  let out: NodeInfo | undefined;
+  for (const n of nominated) {
+    if (n.key === pi.key || (n.pod.spec?.priority ?? 0) < prio) continue;
+    out ??= ni.clone();
+    out.addPod(n);
+  }
+  return out ?? ni;
+}
+
+/** All filters (PreFilter included) for the pod on one node: the first rejection, or undefined if it fits. */
+export function runFilters(pi: PodInfo, ni: NodeInfo, cluster: Cluster, profile: Profile): Status | undefined {
+  const state: CycleState = new Map();
+  const active: FilterPlugin[] = [];
+  for (const f of profile.filters) {
+    const r = f.preFilter?.(pi, cluster, state);
+    if (r === 'skip') continue;
+    if (r) return r;
+    active.push(f);
+  }
+  const target = cluster.hasNominated ? withNominated(pi, ni, cluster) : ni;
+  for (const f of active) {
+    const s = f.filter(pi, target, state, cluster);
+    if (s) return s;
+  }
+  return undefined;
+}
+
 export function schedulePod(pi: PodInfo, cluster: Cluster, profile: Profile, cursor: Cursor): ScheduleResult {
   const all = cluster.nodes();
-  if (all.length === 0) return { ok: false, message: 'no nodes available to schedule pods', plugins: new Set() };
+  if (all.length === 0) return { ok: false, message: 'no nodes available to schedule pods', plugins: new Set(), statuses: new Map() };
   const state: CycleState = new Map();
   const active: FilterPlugin[] = [];
   for (const f of profile.filters) {
     const r = f.preFilter?.(pi, cluster, state);
     if (r === 'skip') continue;
     if (r) {
-      const msg = `0/${String(all.length)} nodes are available: ${r.reasons.join(', ')}.`;
-      return { ok: false, message: `${msg} ${preemptionMessage(pi, all.length, r.unresolvable === true ? all.length : 0, r.unresolvable === true ? 0 : all.length)}`, plugins: new Set([f.name]) };
+      // Every node gets the PreFilter's status; the message names the reason once.
+      const statuses = new Map(all.map((n) => [n.name, r]));
+      return { ok: false, message: `0/${String(all.length)} nodes are available: ${r.reasons.join(', ')}.`, plugins: new Set([f.name]), statuses };
     }
     active.push(f);
   }
   const want = numFeasibleNodesToFind(all.length, profile.percentageOfNodesToScore);
   const feasible: NodeInfo[] = [];
   const failed: NodeStatus[] = [];
+  const nominated = cluster.hasNominated;
   let processed = 0;
   const start = cursor.next % all.length;
   for (; processed < all.length && feasible.length < want; processed++) {
     const ni = all[(start + processed) % all.length] as NodeInfo;
+    const target = nominated ? withNominated(pi, ni, cluster) : ni;
     let status: NodeStatus | undefined;
     for (const f of active) {
-      const s = f.filter(pi, ni, state, cluster);
+      const s = f.filter(pi, target, state, cluster);
       if (s) {
-        status = { ...s, plugin: f.name };
+        status = { ...s, plugin: f.name, node: ni.name };
         break;
       }
     }
@@ -82,7 +132,10 @@ export function schedulePod(pi: PodInfo, cluster: Cluster, profile: Profile, cur
     else feasible.push(ni);
   }
   cursor.next = (start + processed) % all.length;
-  if (feasible.length === 0) return { ok: false, message: fitError(pi, all.length, failed), plugins: new Set(failed.map((s) => s.plugin)) };
+  if (feasible.length === 0) {
+    const message = `0/${String(all.length)} nodes are available: ${histogram(failed.flatMap((s) => s.reasons))}.`;
+    return { ok: false, message, plugins: new Set(failed.map((s) => s.plugin)), statuses: new Map(failed.map((s) => [s.node, s])) };
+  }
   if (feasible.length === 1) return { ok: true, node: feasible[0]?.name ?? '', evaluated: processed, feasible: 1 };
   const totals = prioritize(pi, feasible, cluster, profile, state);
   return { ok: true, node: selectHost(feasible, totals, profile.random ?? Math.random), evaluated: processed, feasible: feasible.length };
@@ -120,25 +173,8 @@ function selectHost(nodes: readonly NodeInfo[], totals: readonly number[], rando
 }
 
 /** "N reason" counts, sorted as strings, as upstream's FitError. */
-function histogram(reasons: Iterable<string>): string {
+export function histogram(reasons: Iterable<string>): string {
   const counts = new Map<string, number>();
   for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
   return [...counts].map(([r, n]) => `${String(n)} ${r}`).sort().join(', ');
-}
-
-function fitError(pi: PodInfo, numAllNodes: number, failed: readonly NodeStatus[]): string {
-  const msg = `0/${String(numAllNodes)} nodes are available: ${histogram(failed.flatMap((s) => s.reasons))}.`;
-  const unresolvable = failed.filter((s) => s.unresolvable).length;
-  return `${msg} ${preemptionMessage(pi, numAllNodes, unresolvable, failed.length - unresolvable)}`;
-}
-
-/**
- * DefaultPreemption's part of the message. skiff does not preempt yet: a
- * node whose rejection preemption cannot cure is "not helpful", the others
- * have no victims.
- */
-function preemptionMessage(pi: PodInfo, numAllNodes: number, unresolvable: number, resolvable: number): string {
-  if (pi.pod.spec?.preemptionPolicy === 'Never') return 'preemption: not eligible due to preemptionPolicy=Never.';
-  const parts = [...Array<string>(unresolvable).fill('Preemption is not helpful for scheduling'), ...Array<string>(resolvable).fill('No preemption victims found for incoming pod')];
-  return `preemption: 0/${String(numAllNodes)} nodes are available: ${histogram(parts)}.`;
 }

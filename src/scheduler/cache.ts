@@ -19,6 +19,8 @@ export class SchedulerCache {
   readonly podsWithRequiredAntiAffinity = new Set<PodInfo>();
   /** Every counted pod with affinity or anti-affinity (for scoring symmetry). */
   readonly podsWithAffinity = new Set<PodInfo>();
+  /** How many nodes hold each image name (ImageLocality's spread), kept as nodes change. */
+  readonly #imageNodes = new Map<string, number>();
 
   #info(name: string): NodeInfo {
     let ni = this.#nodes.get(name);
@@ -31,13 +33,36 @@ export class SchedulerCache {
   addOrUpdateNode(node: Node): void {
     const name = node.metadata.name ?? '';
     const isNew = !this.#nodes.get(name)?.node;
-    this.#info(name).setNode(node);
+    const ni = this.#info(name);
+    this.#countImages(ni, -1);
+    ni.setNode(node);
+    this.#countImages(ni, 1);
     if (isNew) this.#order = undefined;
+  }
+
+  /** Nodes whose status lists the image name. */
+  imageNodes(name: string): number {
+    return this.#imageNodes.get(name) ?? 0;
+  }
+
+  /** Whether any node lists images at all. */
+  get hasImages(): boolean {
+    return this.#imageNodes.size > 0;
+  }
+
+  #countImages(ni: NodeInfo, by: 1 | -1): void {
+    for (const name of ni.images.keys()) {
+      const n = (this.#imageNodes.get(name) ?? 0) + by;
+      if (n > 0) this.#imageNodes.set(name, n);
+      else this.#imageNodes.delete(name);
+    }
   }
 
   removeNode(name: string): void {
     const ni = this.#nodes.get(name);
     if (!ni) return;
+    this.#countImages(ni, -1);
+    ni.images = new Map();
     ni.node = undefined;
     // Pods still counted there stay until their own delete arrives.
     if (ni.pods.size === 0) this.#nodes.delete(name);

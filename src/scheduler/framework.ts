@@ -29,9 +29,17 @@ export interface Cluster {
   readonly podsWithRequiredAntiAffinity: ReadonlySet<PodInfo>;
   /** Pods with affinity or anti-affinity terms, on any node. */
   readonly podsWithAffinity: ReadonlySet<PodInfo>;
+  /** How many nodes list the image name in `status.images` (0 for all when no node lists any). */
+  imageNodes(name: string): number;
+  readonly hasImages: boolean;
+  /** Pending pods nominated to the node by a preemption (their room is kept for them). */
+  nominatedOn(node: string): readonly PodInfo[] | undefined;
+  readonly hasNominated: boolean;
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
   pvc(namespace: string, name: string): KubeObject | undefined;
   pv(name: string): KubeObject | undefined;
+  /** PersistentVolumes of a storage class ('' for none), as the scheduler currently assumes them. */
+  volumesOfClass(className: string): readonly KubeObject[];
   storageClass(name: string): KubeObject | undefined;
   /** Label selectors of the Services, ReplicationControllers, ReplicaSets and StatefulSets that select the pod (default spreading). */
   controllerSelectors(pod: PodInfo): readonly LabelSelector[];

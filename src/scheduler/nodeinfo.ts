@@ -18,6 +18,8 @@ export interface PodInfo {
   readonly hostPorts: readonly HostPort[];
   readonly hasRequiredAntiAffinity: boolean;
   readonly hasAffinity: boolean;
+  /** Uses PersistentVolumeClaims (volume binding has work to do). */
+  readonly hasClaims: boolean;
 }
 
 export interface HostPort {
@@ -43,6 +45,7 @@ export function newPodInfo(pod: Pod): PodInfo {
     hostPorts: hostPortsOf(pod),
     hasRequiredAntiAffinity: (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0,
     hasAffinity: a?.podAffinity !== undefined || a?.podAntiAffinity !== undefined,
+    hasClaims: pod.spec?.volumes?.some((v) => v.persistentVolumeClaim !== undefined) ?? false,
   };
 }
 
@@ -69,6 +72,17 @@ export class NodeInfo {
     this.allowedPods = a.pods;
     this.images = new Map();
     for (const img of node.status?.images ?? []) for (const n of img.names ?? []) this.images.set(n, img.sizeBytes ?? 0);
+  }
+
+  /** A copy whose pods can be changed without touching this one (preemption's dry runs). */
+  clone(): NodeInfo {
+    const c = new NodeInfo(this.name);
+    c.node = this.node;
+    c.allocatable = this.allocatable;
+    c.allowedPods = this.allowedPods;
+    c.images = this.images;
+    for (const pi of this.pods.values()) c.addPod(pi);
+    return c;
   }
 
   addPod(pi: PodInfo): void {

@@ -13,14 +13,20 @@ import { namespaces, nodes, pods, replicationControllers, services } from '../ap
 import { persistentVolumes } from '../api/core/persistentvolume.js';
 import { persistentVolumeClaims } from '../api/core/persistentvolumeclaim.js';
 import { replicaSets, statefulSets } from '../api/apps/index.js';
+import { podDisruptionBudgets } from '../api/policy/index.js';
 import { storageClasses } from '../api/storage/storageclass.js';
 import { EventRecorder, indexers, Informer, isConflict, isNotFound, keyOf, type Client } from '../client/index.js';
 import { schedulePod, type Cursor, type Profile } from './algorithm.js';
+import { AssumeCache } from './assume.js';
 import { SchedulerCache } from './cache.js';
+import { Nominator } from './nominator.js';
+import { preempt, PREEMPTION_REASON, type PDB } from './preemption.js';
 import type { Cluster } from './framework.js';
 import { newPodInfo, type PodInfo } from './nodeinfo.js';
 import { selectorOf } from './plugins/helpers.js';
 import { defaultFilters, defaultScores } from './plugins/index.js';
+import { volumePlanFor, type PV, type PVC, type VolumePlan } from './plugins/volumes.js';
+import { assumeVolumes, bindVolumes, revertVolumes, type VolumeBinderOptions } from './volumebinder.js';
 import { SchedulingQueue, type ClusterEvent, type QueuedPod } from './queue.js';
 import { DEFAULT_SCHEDULER_NAME, type Node, type Pod } from './types.js';
 
@@ -38,6 +44,8 @@ export interface SchedulerOptions {
   readonly onBound?: (pod: Pod, node: string) => void;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** How long a pod waits for its WaitForFirstConsumer claims to be bound before it is retried (upstream's bindTimeoutSeconds, 600). */
+  readonly bindTimeoutSeconds?: number;
   /** Filled as pods are scheduled: attempts and milliseconds spent filtering and scoring (benchmarks). */
   readonly stats?: { attempts: number; algorithmMs: number };
 }
@@ -46,6 +54,8 @@ const all: ClusterEvent['plugins'] = 'all';
 const events = {
   nodeAdd: { name: 'NodeAdd', plugins: all },
   nodeUpdate: { name: 'NodeUpdate', plugins: all },
+  // One domain fewer can lower the skew a pod would make.
+  nodeDelete: { name: 'NodeDelete', plugins: new Set(['PodTopologySpread']) },
   podDelete: { name: 'AssignedPodDelete', plugins: all },
   podAdd: { name: 'AssignedPodAdd', plugins: new Set(['InterPodAffinity', 'PodTopologySpread']) },
   volume: { name: 'PersistentVolumeChange', plugins: new Set(['VolumeBinding', 'VolumeZone']) },
@@ -69,15 +79,19 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   const inf = <T extends KubeObject>(ref: Parameters<Client['get']>[0]) => new Informer<T>(o.client, ref, { onError });
   const podInf = inf<Pod>(pods);
   const nodeInf = inf<Node>(nodes);
-  const pvcInf = inf(persistentVolumeClaims);
-  const pvInf = inf(persistentVolumes);
+  const pvcInf = inf<PVC>(persistentVolumeClaims);
+  const pvInf = inf<PV>(persistentVolumes).addIndex('class', (pv) => [pv.spec?.storageClassName ?? '']);
+  const pvcCache = new AssumeCache(pvcInf);
+  const pvCache = new AssumeCache(pvInf);
   const scInf = inf(storageClasses);
   const nsInf = inf(namespaces);
   const svcInf = inf(services).addIndex('namespace', indexers.namespace);
   const rcInf = inf(replicationControllers).addIndex('namespace', indexers.namespace);
   const rsInf = inf(replicaSets).addIndex('namespace', indexers.namespace);
   const ssInf = inf(statefulSets).addIndex('namespace', indexers.namespace);
+  const pdbInf = inf<PDB>(podDisruptionBudgets);
   const cache = new SchedulerCache();
+  const nominated = new Nominator();
   const queue = new SchedulingQueue({ ...(o.initialBackoffMs !== undefined ? { initialBackoffMs: o.initialBackoffMs } : {}), ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}) });
 
   const cluster: Cluster = {
@@ -85,9 +99,18 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     node: (n) => cache.node(n),
     podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
     podsWithAffinity: cache.podsWithAffinity,
+    nominatedOn: (n) => nominated.on(n),
+    get hasNominated() {
+      return nominated.size > 0;
+    },
+    imageNodes: (n) => cache.imageNodes(n),
+    get hasImages() {
+      return cache.hasImages;
+    },
     namespaceLabels: (ns) => nsInf.get(ns)?.metadata.labels,
-    pvc: (ns, n) => pvcInf.get(`${ns}/${n}`),
-    pv: (n) => pvInf.get(n),
+    pvc: (ns, n) => pvcCache.get(`${ns}/${n}`),
+    pv: (n) => pvCache.get(n),
+    volumesOfClass: (c) => pvCache.byIndex('class', c),
     storageClass: (n) => scInf.get(n),
     controllerSelectors: (pi) => controllerSelectors(pi, [svcInf, rcInf], [rsInf, ssInf]),
   };
@@ -96,6 +119,7 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   const pending = (p: Pod) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && !isTerminal(p) && mine(p);
   podInf.on({
     add: (p) => {
+      nominated.track(p, pending(p));
       if (p.spec?.nodeName) {
         if (!isTerminal(p)) cache.addOrUpdatePod(p);
         queue.moveOnEvent(events.podAdd);
@@ -103,6 +127,7 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     },
     update: (old, p) => {
       const key = keyOf(p);
+      nominated.track(p, pending(p));
       if (p.spec?.nodeName) {
         queue.delete(key);
         if (isTerminal(p)) {
@@ -117,6 +142,7 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     },
     delete: (p) => {
       const key = keyOf(p);
+      nominated.track(p, false);
       queue.delete(key);
       if (cache.nodeOf(key) !== undefined) {
         cache.removePod(key);
@@ -133,7 +159,10 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
       cache.addOrUpdateNode(n);
       if (nodeRelevant(old) !== nodeRelevant(n)) queue.moveOnEvent(events.nodeUpdate);
     },
-    delete: (n) => cache.removeNode(n.metadata.name ?? ''),
+    delete: (n) => {
+      cache.removeNode(n.metadata.name ?? '');
+      queue.moveOnEvent(events.nodeDelete);
+    },
   });
   const volumeChange = { add: () => queue.moveOnEvent(events.volume), update: () => queue.moveOnEvent(events.volume) };
   pvcInf.on(volumeChange);
@@ -141,7 +170,7 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   scInf.on(volumeChange);
   nsInf.on({ update: (a, b) => JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels) && queue.moveOnEvent(events.namespace) });
 
-  const informers = [nodeInf, podInf, pvcInf, pvInf, scInf, nsInf, svcInf, rcInf, rsInf, ssInf];
+  const informers = [nodeInf, podInf, pvcInf, pvInf, scInf, nsInf, svcInf, rcInf, rsInf, ssInf, pdbInf];
   // Each informer's watch and the queue listen on the signal.
   setMaxListeners(0, signal);
   const running = informers.map((i) => i.run(signal));
@@ -155,10 +184,30 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   let inFlight = 0;
   let slotFreed: (() => void) | undefined;
 
-  const bind = async (qp: QueuedPod, pi: PodInfo, node: string, cycle: number) => {
+  const volumeBinder = (key: string): VolumeBinderOptions => ({ client: o.client, pvcs: pvcCache, pvs: pvCache, podExists: () => podInf.get(key) !== undefined, ...(o.bindTimeoutSeconds !== undefined ? { timeoutMs: o.bindTimeoutSeconds * 1000 } : {}) });
+
+  const bind = async (qp: QueuedPod, pi: PodInfo, node: string, cycle: number, volumes: VolumePlan | undefined) => {
     const pod = qp.pod;
     const ns = pod.metadata.namespace ?? '';
     const podName = pod.metadata.name ?? '';
+    if (volumes) {
+      try {
+        await bindVolumes(volumeBinder(qp.key), volumes, node, signal);
+      } catch (err) {
+        revertVolumes(volumeBinder(qp.key), volumes);
+        cache.forget(pi.key);
+        queue.moveOnEvent(events.podDelete);
+        if (!podInf.get(qp.key) || signal.aborted) {
+          queue.done(qp.key);
+          return;
+        }
+        const message = `running PreBind plugin "VolumeBinding": ${err instanceof Error ? err.message : String(err)}`;
+        log('volume binding failed', { pod: qp.key, node, err: message });
+        recorder.event(pod, 'Warning', 'FailedScheduling', message);
+        queue.addUnschedulable(qp, cycle, new Set(), true);
+        return;
+      }
+    }
     try {
       await o.client.post(pods, ns, podName, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName, namespace: ns, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
       queue.done(qp.key);
@@ -179,14 +228,46 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     }
   };
 
-  const markUnschedulable = async (pod: Pod, message: string) => {
+  /** PodScheduled=False with the message, and the node nominated by a preemption (null: none any more). */
+  const markUnschedulable = async (pod: Pod, message: string, nominate?: string | null) => {
     const cond = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (cond?.status === 'False' && cond.reason === 'Unschedulable' && cond.message === message) return;
+    const nominationChanges = nominate !== undefined && nominate !== (pod.status?.nominatedNodeName ?? null);
+    if (cond?.status === 'False' && cond.reason === 'Unschedulable' && cond.message === message && !nominationChanges) return;
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const patch = { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cond?.status === 'False' ? (cond as { lastTransitionTime?: string }).lastTransitionTime ?? now : now }] } };
+    const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cond?.status === 'False' ? (cond as { lastTransitionTime?: string }).lastTransitionTime ?? now : now };
+    const patch = { status: { conditions: [condition], ...(nominationChanges ? { nominatedNodeName: nominate } : {}) } };
     await o.client.patch(pods, pod.metadata.namespace ?? '', pod.metadata.name ?? '', patch, 'strategic', { subresource: 'status' }).catch((err: unknown) => {
       if (!isNotFound(err)) log('pod condition', { pod: keyOf(pod), err: String(err) });
     });
+  };
+
+  /** Delete the victims (DisruptionTarget first, a Preempted event each) and take the node from lower pods nominated there. */
+  const evict = async (preemptor: Pod, node: string, victims: readonly PodInfo[]) => {
+    const by = preemptor.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    const ignoreGone = (err: unknown) => {
+      if (!isNotFound(err)) log('preemption', { pod: keyOf(preemptor), err: String(err) });
+    };
+    await Promise.all(
+      victims.map(async ({ pod: victim }) => {
+        const ns = victim.metadata.namespace ?? '';
+        const name = victim.metadata.name ?? '';
+        const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        const condition = { type: 'DisruptionTarget', status: 'True', reason: PREEMPTION_REASON, message: `${by}: preempting to accommodate a higher priority pod`, lastTransitionTime: now };
+        try {
+          await o.client.patch(pods, ns, name, { status: { conditions: [condition] } }, 'strategic', { subresource: 'status' });
+          await o.client.delete(pods, ns, name, victim.metadata.uid ? { preconditions: { uid: victim.metadata.uid } } : {});
+          recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid ?? ''} on node ${node}`);
+        } catch (err) {
+          ignoreGone(err);
+        }
+      }),
+    );
+    const prio = preemptor.spec?.priority ?? 0;
+    for (const other of nominated.on(node) ?? []) {
+      if ((other.pod.spec?.priority ?? 0) >= prio || other.key === keyOf(preemptor)) continue;
+      nominated.track(other.pod, false);
+      await o.client.patch(pods, other.pod.metadata.namespace ?? '', other.pod.metadata.name ?? '', { status: { nominatedNodeName: null } }, 'strategic', { subresource: 'status' }).catch(ignoreGone);
+    }
   };
 
   let slice = Date.now();
@@ -206,13 +287,31 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
       o.stats.algorithmMs += performance.now() - t0;
     }
     if (!result.ok) {
-      recorder.event(latest, 'Warning', 'FailedScheduling', result.message);
-      void markUnschedulable(latest, result.message);
+      // PostFilter: preemption, unless there are no nodes at all.
+      let message = result.message;
+      let nominate: string | null | undefined;
+      if (result.statuses.size > 0) {
+        const post = preempt(pi, cluster, profile, result, pdbInf.list());
+        if ('node' in post) {
+          nominate = post.node;
+          nominated.nominate(pi, post.node);
+          void evict(latest, post.node, post.victims);
+        } else {
+          message = `${message} ${post.message}`;
+          if (latest.status?.nominatedNodeName) nominate = null;
+        }
+      }
+      recorder.event(latest, 'Warning', 'FailedScheduling', message);
+      void markUnschedulable(latest, message, nominate);
       queue.addUnschedulable(qp, cycle, result.plugins);
     } else {
+      // Reserve: the pod's volumes (WaitForFirstConsumer claims) and the pod itself are assumed on the node.
+      const ni = pi.hasClaims ? cache.node(result.node) : undefined;
+      const volumes = ni ? volumePlanFor(pi, ni, cluster) : undefined;
+      if (volumes) assumeVolumes(volumeBinder(qp.key), volumes, result.node);
       cache.assume(latest, result.node);
       inFlight++;
-      void bind(qp, pi, result.node, cycle).finally(() => {
+      void bind(qp, pi, result.node, cycle, volumes).finally(() => {
         inFlight--;
         slotFreed?.();
       });

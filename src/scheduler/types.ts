@@ -92,7 +92,12 @@ export interface PodSpec {
 
 export interface Pod extends KubeObject {
   readonly spec?: PodSpec;
-  readonly status?: { readonly phase?: string; readonly conditions?: readonly { type: string; status: string; reason?: string; message?: string }[] };
+  readonly status?: {
+    readonly phase?: string;
+    readonly conditions?: readonly { type: string; status: string; reason?: string; message?: string }[];
+    readonly nominatedNodeName?: string;
+    readonly startTime?: string;
+  };
 }
 
 export interface Node extends KubeObject {

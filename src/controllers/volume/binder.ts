@@ -11,7 +11,7 @@
  * volume binding does.
  */
 import { persistentVolumeClaims, persistentVolumes, pods } from '../../api/core/index.js';
-import { fromLabelSelector } from '../../api/labels.js';
+import { volumeBoundToClaim, volumeSatisfiesClaim } from '../../api/core/volume-match.js';
 import { quantityValue } from '../../api/quantity.js';
 import { storageClasses } from '../../api/storage/index.js';
 import { isNotFound, keyOf, WorkQueue, type Client } from '../../client/index.js';
@@ -22,11 +22,7 @@ import { ANN, classOf, type PV, type PVC, type StorageClass } from './types.js';
 
 /** True if `pv` can serve `claim` (on `node`, when one is selected). */
 export function volumeFits(pv: PV, claim: PVC, node: string | undefined): boolean {
-  if (classOf(pv) !== classOf(claim)) return false;
-  if ((pv.spec.volumeMode ?? 'Filesystem') !== (claim.spec.volumeMode ?? 'Filesystem')) return false;
-  if (!(claim.spec.accessModes ?? []).every((m) => pv.spec.accessModes?.includes(m))) return false;
-  if ((quantityValue(pv.spec.capacity?.storage) ?? 0) < (quantityValue(claim.spec.resources?.requests?.storage) ?? 0)) return false;
-  if (claim.spec.selector && !fromLabelSelector(claim.spec.selector).matches(pv.metadata.labels ?? {})) return false;
+  if (!volumeSatisfiesClaim(pv, claim)) return false;
   const terms = pv.spec.nodeAffinity?.required?.nodeSelectorTerms;
   if (node && terms?.length) {
     const labels = { 'kubernetes.io/hostname': node };
@@ -36,7 +32,7 @@ export function volumeFits(pv: PV, claim: PVC, node: string | undefined): boolea
   return true;
 }
 
-const claimedBy = (pv: PV, claim: PVC) => pv.spec.claimRef?.namespace === claim.metadata.namespace && pv.spec.claimRef?.name === claim.metadata.name && (!pv.spec.claimRef?.uid || pv.spec.claimRef.uid === claim.metadata.uid);
+const claimedBy = volumeBoundToClaim;
 
 /** New PV/PVC binder. */
 export function newVolumeBinderController(): Controller {

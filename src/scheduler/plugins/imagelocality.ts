@@ -19,9 +19,8 @@ export const imageLocality: ScorePlugin = {
   name: 'ImageLocality',
   weight: 1,
   preScore: (_pi, _nodes, cluster, state) => {
-    const all = cluster.nodes();
-    if (!all.some((n) => n.images.size > 0)) return 'skip';
-    state.set('ImageLocality', all.length);
+    if (!cluster.hasImages) return 'skip';
+    state.set('ImageLocality', cluster.nodes().length);
     return undefined;
   },
   score: (pi, ni, state, cluster) => {
@@ -32,8 +31,7 @@ export const imageLocality: ScorePlugin = {
       if (!c.image) continue;
       const name = imageNames(c.image).find((n) => ni.images.has(n));
       if (name === undefined) continue;
-      const spread = cluster.nodes().reduce((k, n) => k + (n.images.has(name) ? 1 : 0), 0);
-      sum += (ni.images.get(name) ?? 0) * (spread / total);
+      sum += (ni.images.get(name) ?? 0) * (cluster.imageNodes(name) / total);
     }
     const max = MAX_CONTAINER_THRESHOLD * Math.max(1, containers.length);
     if (sum < MIN_THRESHOLD) return 0;

@@ -35,15 +35,22 @@ export const leastAllocated: ScorePlugin = {
   },
 };
 
-/** NodeResourcesBalancedAllocation: CPU and memory used in like proportion score higher (1 − standard deviation of the fractions). */
+/**
+ * NodeResourcesBalancedAllocation: CPU and memory used in like proportion
+ * score higher (1 − standard deviation of the fractions, a resource the
+ * node has none of left out). Best-effort pods are not scored, as upstream,
+ * lest they all pile onto one node.
+ */
 export const balancedAllocation: ScorePlugin = {
   name: 'NodeResourcesBalancedAllocation',
   weight: 1,
+  preScore: (pi) => (pi.requests.milliCPU === 0 && pi.requests.memory === 0 ? 'skip' : undefined),
   score: (pi, ni) => {
-    const frac = (used: number, cap: number) => (cap === 0 ? 0 : Math.min(1, used / cap));
-    const cpu = frac(ni.requested.milliCPU + pi.requests.milliCPU, ni.allocatable.milliCPU);
-    const mem = frac(ni.requested.memory + pi.requests.memory, ni.allocatable.memory);
-    const std = Math.abs(cpu - mem) / 2;
-    return Math.floor((1 - std) * MAX_NODE_SCORE);
+    const cpuCap = ni.allocatable.milliCPU;
+    const memCap = ni.allocatable.memory;
+    if (cpuCap === 0 || memCap === 0) return MAX_NODE_SCORE;
+    const cpu = Math.min(1, (ni.requested.milliCPU + pi.requests.milliCPU) / cpuCap);
+    const mem = Math.min(1, (ni.requested.memory + pi.requests.memory) / memCap);
+    return Math.floor((1 - Math.abs(cpu - mem) / 2) * MAX_NODE_SCORE);
   },
 };
