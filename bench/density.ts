@@ -90,6 +90,8 @@ interface Sample {
   readonly seen: number;
   readonly bound: number;
   readonly running: number;
+  /** Nodes Ready: Lease renewals falling behind would show here first. */
+  readonly nodesReady: number;
   readonly serverRssMB: number;
   readonly hollowRssMB: number;
   readonly serverCpuS: number;
@@ -263,6 +265,7 @@ async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures>
       const s: Sample = {
         s: round((performance.now() - start) / 1000, 1),
         ...c,
+        nodesReady: ready.size,
         serverRssMB: round(memoryOf(serverPid).rssMB, 0),
         hollowRssMB: round(memoryOf(hollowPid).rssMB, 0),
         serverCpuS: round(cpuSecondsOf(serverPid) - cpu0.server, 1),
@@ -271,7 +274,7 @@ async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures>
       };
       probeMax = 0;
       samples.push(s);
-      log(`  ${String(s.s)} s: seen ${String(s.seen)}, bound ${String(s.bound)}, running ${String(s.running)} / ${String(numPods)}; server ${String(s.serverRssMB)} MB ${String(s.serverCpuS)} cpu-s, hollow ${String(s.hollowRssMB)} MB ${String(s.hollowCpuS)} cpu-s; probe max ${String(s.probeMaxMs)} ms`);
+      log(`  ${String(s.s)} s: seen ${String(s.seen)}, bound ${String(s.bound)}, running ${String(s.running)} / ${String(numPods)}; ${String(s.nodesReady)} nodes Ready; server ${String(s.serverRssMB)} MB ${String(s.serverCpuS)} cpu-s, hollow ${String(s.hollowRssMB)} MB ${String(s.hollowCpuS)} cpu-s; probe max ${String(s.probeMaxMs)} ms`);
     }, params.sampleIntervalMs);
 
     let error: string | undefined;
@@ -340,7 +343,8 @@ async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures>
       probe: summarize(probes),
       benchLoopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
       memory: { idle, nodesRegistered, end: endMemory, hollowEnd: memoryOf(hollowPid), bench: { rssMB: process.memoryUsage.rss() / 1024 / 1024, hwmMB: Number.NaN } },
-      rssPerPodKB: round(((endMemory.rssMB - nodesRegistered.rssMB) * 1024) / Math.max(1, counts.running), 2),
+      // Per pod that exists (all of them, unless the run did not finish).
+      rssPerPodKB: round(((endMemory.rssMB - nodesRegistered.rssMB) * 1024) / Math.max(1, counts.seen), 2),
       cpuSeconds: cpu,
       sqliteMB: round((size(db) + size(`${db}-wal`)) / 1024 / 1024, 1),
       samples,
