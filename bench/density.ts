@@ -413,9 +413,9 @@ for (const f of results) {
   rows.push(row(section, 'server RSS per pod', f.rssPerPodKB, 'KB'));
   rows.push(row(section, 'server RSS end / idle', round(f.memory.end.rssMB / f.memory.idle.rssMB, 2), '×'));
   rows.push(row(section, 'hollow RSS at the end', f.memory.hollowEnd.rssMB, 'MB'));
-  rows.push(row(section, 'server CPU per 1000 pods', round((f.cpuSeconds.server * 1000) / f.pods, 2), 's'));
-  rows.push(row(section, 'hollow CPU per 1000 pods', round((f.cpuSeconds.hollow * 1000) / f.pods, 2), 's'));
-  rows.push(row(section, 'bench CPU per 1000 pods', round((f.cpuSeconds.bench * 1000) / f.pods, 2), 's'));
+  rows.push(row(section, 'server CPU per 1000 pods Running', round((f.cpuSeconds.server * 1000) / Math.max(1, f.running), 2), 's'));
+  rows.push(row(section, 'hollow CPU per 1000 pods Running', round((f.cpuSeconds.hollow * 1000) / Math.max(1, f.running), 2), 's'));
+  rows.push(row(section, 'bench CPU per 1000 pods Running', round((f.cpuSeconds.bench * 1000) / Math.max(1, f.running), 2), 's'));
   rows.push(row(section, 'SQLite size (db + wal)', f.sqliteMB, 'MB'));
 }
 const base = results[0];
@@ -427,7 +427,7 @@ for (const f of results.slice(1)) {
   ratios[`rssPerPod${String(f.nodes)}to${String(base.nodes)}`] = round(f.rssPerPodKB / base.rssPerPodKB, 2);
   rows.push(row(section, 'time per pod', round(f.msPerPod / base.msPerPod, 2), '×'));
   rows.push(row(section, 'server RSS per pod', round(f.rssPerPodKB / base.rssPerPodKB, 2), '×'));
-  rows.push(row(section, 'server CPU per pod', round(f.cpuSeconds.server / f.pods / (base.cpuSeconds.server / base.pods), 2), '×'));
+  rows.push(row(section, 'server CPU per pod Running', round(f.cpuSeconds.server / Math.max(1, f.running) / (base.cpuSeconds.server / Math.max(1, base.running)), 2), '×'));
   rows.push(row(section, 'server RSS at the end', round(f.memory.end.rssMB / base.memory.end.rssMB, 2), '×'));
 }
 console.log(table(rows));
