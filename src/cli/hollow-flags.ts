@@ -26,7 +26,7 @@ export const hollowFlags = {
   'pod-cpu-usage': { type: 'string', placeholder: 'QUANTITY', description: 'CPU usage reported for each running pod that has no skiff.io/hollow-usage annotation', defaultText: 'none' },
   'pod-memory-usage': { type: 'string', placeholder: 'QUANTITY', description: 'memory usage reported for each running pod that has no skiff.io/hollow-usage annotation', defaultText: 'none' },
   'node-lease-duration-seconds': { type: 'number', placeholder: 'SECONDS', default: 40, description: 'duration of the node Leases; renewed every quarter of it' },
-  'max-inflight-requests': { type: 'number', placeholder: 'N', default: 32, description: 'requests to the API server in flight at most' },
+  'max-inflight-requests': { type: 'number', placeholder: 'N', default: 32, description: 'requests to the API server in flight at most, half for heartbeats (Leases, node status) and half for pods' },
   'log-level': { type: 'string', placeholder: 'LEVEL', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info', description: 'least severe level logged' },
   'log-format': { type: 'string', choices: ['logfmt', 'json'], default: 'logfmt', description: 'format of log lines on stderr' },
 } as const satisfies FlagSpecs;

@@ -60,8 +60,9 @@ export async function runSpread(count: number, periodMs: number, limiter: Limite
     for (let i = slot; i < count; i += slots) {
       if (busy.has(i)) continue;
       busy.add(i);
-      // Tasks report their own errors; one that throws just waits for its next round.
-      const p = limiter.run(() => task(i)).catch(() => undefined).finally(() => {
+      // Tasks report their own errors; one that throws just waits for its next round. Once stopped, calls still
+      // waiting for the limiter are dropped: thousands may be queued, and stopping must not wait for them all.
+      const p = limiter.run(() => (signal.aborted ? Promise.resolve() : task(i))).catch(() => undefined).finally(() => {
         busy.delete(i);
         inFlight.delete(p);
       });

@@ -221,6 +221,45 @@ describe('hollow nodes', () => {
     }
   });
 
+  test('pods start while Lease renewals hang (heartbeats do not take every request slot)', async () => {
+    // A client whose Lease renewals (PUTs, after the first create) hang until released, as on a server too busy for 5,000 nodes' heartbeats.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let hung = 0;
+    class Stuck extends Client {
+      override update<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: KubeObject, subresource = '', options: { fieldManager?: string } = {}): Promise<T> {
+        if (ref.resource === 'leases') {
+          hung++;
+          return released.then(() => super.update<T>(ref, obj, subresource, options));
+        }
+        return super.update<T>(ref, obj, subresource, options);
+      }
+    }
+    const stuck = new Stuck(credentialsFromKubeconfig(api.kubeconfig));
+    const stop = new AbortController();
+    let ready!: () => void;
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    // Renewals every 250 ms soon hold every heartbeat slot.
+    const running = runHollowNodes({ client: stuck, names: ['beat-0', 'beat-1', 'beat-2'], template: testNodeTemplate, clusterCIDR: '10.42.0.0/16', leaseDurationSeconds: 1, maxInflight: 2, onReady: ready }, stop.signal);
+    try {
+      await Promise.race([isReady, running]);
+      await until('a renewal hanging', () => (hung > 0 ? true : undefined));
+      // Let the renewals due in the next few periods pile up behind it.
+      await sleep(600);
+      await client.create(pods, 'default', pod('beside-heartbeats', { nodeName: 'beat-0' }));
+      const p = await until('Running', async () => {
+        const got = await getPod('beside-heartbeats');
+        return got.status?.phase === 'Running' ? got : undefined;
+      });
+      assert.equal(condition(p, 'Ready')?.status, 'True');
+    } finally {
+      release();
+      stop.abort();
+      await running;
+      stuck.close();
+    }
+  });
+
   test("running pods report the node's default usage unless they carry their own, and the metrics API serves it", async () => {
     await client.create(pods, 'default', pod('busy', { nodeName: 'hollow-0', annotations: { [USAGE_ANNOTATION]: '{"cpu":"750m","memory":"1Gi"}' } }));
     await client.create(pods, 'default', pod('idle', { nodeName: 'hollow-0' }));

@@ -27,15 +27,15 @@ export interface SkiffProcess {
   cleanup(keep?: boolean): Promise<void>;
 }
 
-/** Start `bin/skiff server` on a free port; resolves once it wrote its kubeconfig (ready). */
-export async function startSkiff(options: { dataDir?: string; endpoint?: string | undefined; args?: string[]; timeoutMs?: number } = {}): Promise<SkiffProcess> {
+/** Start `bin/skiff server` on a free port (`nodeArgs` go to node itself, e.g. `--cpu-prof`); resolves once it wrote its kubeconfig (ready). */
+export async function startSkiff(options: { dataDir?: string; endpoint?: string | undefined; args?: string[]; nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<SkiffProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const port = await freePort();
   const args = ['server', '--data-dir', dataDir, '--https-port', String(port), '--runtime', 'fake', ...(options.endpoint ? ['--datastore-endpoint', options.endpoint] : []), ...(options.args ?? [])];
   // A kubeconfig left by an earlier run must not pass for this one's readiness.
   rmSync(join(dataDir, 'kubeconfig.yaml'), { force: true });
   const started = performance.now();
-  const child = spawn(process.execPath, [skiffBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), skiffBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   // Never leave a server behind, even if the test process exits abruptly.
   const killNow = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
