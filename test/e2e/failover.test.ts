@@ -4,11 +4,11 @@ import { after, before, describe, test } from 'node:test';
 import { leases } from '../../src/api/coordination/index.js';
 import { pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import { Client, credentialsFromKubeconfig, sleep } from '../../src/client/index.js';
+import { Client, credentialsFromKubeconfig } from '../../src/client/index.js';
 import { startEtcd, type EtcdProcess } from '../support/etcd.js';
 import { spawnHollow, type HollowProcess } from '../support/hollow.js';
 import { kubectlOK } from '../support/kubectl.js';
-import { startSkiff, type SkiffProcess } from '../support/skiff.js';
+import { startSkiff, waitUntil as until, type SkiffProcess } from '../support/skiff.js';
 
 // Two `skiff server` processes on one etcd, each with its own data dir and
 // port and the same --token: one scheduler and one controller manager lead
@@ -29,16 +29,6 @@ interface LeaseSpec {
   leaseTransitions?: number;
 }
 
-/** Wait until `check` gives a value (bounded by `ms`), polling. */
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms: number, logs: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
-    await sleep(100);
-  }
-}
 
 /** The identities a server's scheduler and controller manager logged when they started leading. */
 function leaderIdentities(server: SkiffProcess): { scheduler?: string; manager?: string } {

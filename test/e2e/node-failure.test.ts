@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { nodes, pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import { Client, credentialsFromKubeconfig, sleep } from '../../src/client/index.js';
+import { Client, credentialsFromKubeconfig } from '../../src/client/index.js';
 import { spawnHollow, type HollowProcess } from '../support/hollow.js';
 import { kubectlOK } from '../support/kubectl.js';
-import { startSkiff, type SkiffProcess } from '../support/skiff.js';
+import { startSkiff, waitUntil as until, type SkiffProcess } from '../support/skiff.js';
 
 // Kill a `skiff hollow` process: the node lifecycle controller marks its
 // nodes Unknown once their Leases have lapsed for --node-monitor-grace-period,
@@ -43,16 +43,6 @@ spec:
       containers: [{ name: c, image: registry.k8s.io/pause:3.10 }]
 `;
 
-/** Wait until `check` gives a value (bounded by `ms`), polling. */
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms: number, logs: () => string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
-    await sleep(200);
-  }
-}
 
 const ready = (n: NodeItem) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
 

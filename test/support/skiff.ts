@@ -81,3 +81,14 @@ export async function startSkiff(options: { dataDir?: string; endpoint?: string 
   readyMs = performance.now() - started;
   return proc;
 }
+
+/** Wait until `check` gives a value, polling every `everyMs` until `ms` have passed; the error carries the processes' `logs()`. */
+export async function waitUntil<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms: number, logs: () => string = () => '', everyMs = 100): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
