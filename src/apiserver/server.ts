@@ -28,6 +28,7 @@ import { Registry } from './registry.js';
 import { asObject, decodeBody, parseRequestInfo, readBody, type RequestInfo } from './request.js';
 import { findReview, serveReview } from './reviews.js';
 import { serveMetrics } from './metrics.js';
+import { exposition } from '../metrics.js';
 import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
 import { ServiceAllocator } from './serviceips.js';
@@ -115,6 +116,12 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       return;
     }
     if (!user) throw new APIError('Unauthorized', 'Unauthorized');
+    if (path === '/metrics') {
+      // Every component of this process registers its metrics in one place (upstream serves them per component).
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(exposition());
+      return;
+    }
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
     if (!info) {
       discovery(path, res, req.headers.accept);

@@ -133,25 +133,31 @@ export class Client {
   }
 
   /** One request; resolves with the decoded JSON answer, rejects with an APIStatusError. */
-  request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const { code, text } = await this.#send(method, path, body, contentType);
+    const parsed = parseJSON(text);
+    if (code >= 200 && code < 300) return parsed as T;
+    throw statusError(code, parsed, text, `${method} ${path}`);
+  }
+
+  /** GET a text answer (`/metrics`, `/healthz`); rejects with an APIStatusError unless 2xx. */
+  async text(path: string): Promise<string> {
+    const { code, text } = await this.#send('GET', path, undefined, undefined, '*/*');
+    if (code >= 200 && code < 300) return text;
+    const parsed = parseJSON(text);
+    throw statusError(code, parsed, text, `GET ${path}`);
+  }
+
+  #send(method: string, path: string, body: unknown, contentType: string | undefined, accept?: string): Promise<{ code: number; text: string }> {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    return new Promise<T>((resolve, reject) => {
-      const req = request(`${this.#creds.server}${path}`, { method, agent: this.#agent, headers: this.#headers(data === undefined ? undefined : contentType, data === undefined ? undefined : Buffer.byteLength(data)) }, (res) => {
+    const headers = this.#headers(data === undefined ? undefined : contentType, data === undefined ? undefined : Buffer.byteLength(data));
+    if (accept) headers.Accept = accept;
+    return new Promise((resolve, reject) => {
+      const req = request(`${this.#creds.server}${path}`, { method, agent: this.#agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const code = res.statusCode ?? 0;
-          let parsed: unknown;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            parsed = undefined;
-          }
-          if (code >= 200 && code < 300) resolve(parsed as T);
-          else reject(statusError(code, parsed, text, `${method} ${path}`));
-        });
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       });
       req.on('error', (err) => reject(new APIStatusError(0, 'ConnectionFailed', `${method} ${path}: ${err.message}`)));
       req.end(data);
@@ -217,12 +223,7 @@ export class Client {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(text);
-            } catch {
-              parsed = undefined;
-            }
+            const parsed = parseJSON(text);
             finish(statusError(res.statusCode ?? 0, parsed, text, `watch ${path}`));
           });
           return;
@@ -263,6 +264,15 @@ export class Client {
   close(): void {
     this.#agent.destroy();
     this.#watchAgent.destroy();
+  }
+}
+
+/** `text` as JSON, or undefined if it is empty or not JSON. */
+function parseJSON(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -15,6 +15,7 @@ import { persistentVolumeClaims } from '../api/core/persistentvolumeclaim.js';
 import { replicaSets, statefulSets } from '../api/apps/index.js';
 import { podDisruptionBudgets } from '../api/policy/index.js';
 import { storageClasses } from '../api/storage/storageclass.js';
+import { Counter, exponentialBuckets, Histogram, register } from '../metrics.js';
 import { EventRecorder, indexers, Informer, isConflict, isNotFound, keyOf, type Client } from '../client/index.js';
 import { schedulePod, type Cursor, type Profile } from './algorithm.js';
 import { AssumeCache } from './assume.js';
@@ -29,6 +30,10 @@ import { volumePlanFor, type PV, type PVC, type VolumePlan } from './plugins/vol
 import { assumeVolumes, bindVolumes, revertVolumes, type VolumeBinderOptions } from './volumebinder.js';
 import { SchedulingQueue, type ClusterEvent, type QueuedPod } from './queue.js';
 import { DEFAULT_SCHEDULER_NAME, type Node, type Pod } from './types.js';
+
+// Upstream's names and buckets, so that dashboards made for kube-scheduler read these.
+const algorithmDuration = register(new Histogram('scheduler_scheduling_algorithm_duration_seconds', 'Scheduling algorithm latency in seconds', exponentialBuckets(0.001, 2, 15)));
+const attempts = register(new Counter('scheduler_schedule_attempts_total', 'Number of attempts to schedule pods, by the result.'));
 
 export interface SchedulerOptions {
   readonly client: Client;
@@ -280,11 +285,14 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     qp.pod = latest;
     const cycle = queue.schedulingCycle;
     const pi = newPodInfo(latest);
-    const t0 = o.stats ? performance.now() : 0;
+    const t0 = performance.now();
     const result = schedulePod(pi, cluster, profile, cursor);
+    const ms = performance.now() - t0;
+    algorithmDuration.observe(ms / 1000);
+    attempts.inc({ profile: name, result: result.ok ? 'scheduled' : 'unschedulable' });
     if (o.stats) {
       o.stats.attempts++;
-      o.stats.algorithmMs += performance.now() - t0;
+      o.stats.algorithmMs += ms;
     }
     if (!result.ok) {
       // PostFilter: preemption, unless there are no nodes at all.

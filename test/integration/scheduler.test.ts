@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { events, nodes, pods } from '../../src/api/core/index.js';
 import { priorityClasses } from '../../src/api/scheduling/index.js';
@@ -105,6 +106,37 @@ describe('scheduler against an API server', () => {
     const aff = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } };
     await client.create(pods, 'default', pod('sidecar', { affinity: aff, cpu: '10m' }));
     assert.ok(['pair-a', 'pair-b'].includes(await boundTo('sidecar')));
+  });
+
+  test('/metrics reports scheduling attempts and algorithm latency under upstream names', async () => {
+    const read = async () => {
+      const text = await client.text('/metrics');
+      const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? Number.NaN);
+      return {
+        scheduled: value(/^scheduler_schedule_attempts_total\{profile="default-scheduler",result="scheduled"\} (\d+)$/m),
+        count: value(/^scheduler_scheduling_algorithm_duration_seconds_count (\d+)$/m),
+        inf: value(/^scheduler_scheduling_algorithm_duration_seconds_bucket\{le="\+Inf"\} (\d+)$/m),
+        sum: value(/^scheduler_scheduling_algorithm_duration_seconds_sum ([\d.e-]+)$/m),
+      };
+    };
+    const before = await read();
+    await client.create(pods, 'default', pod('counted', { cpu: '10m' }));
+    await boundTo('counted');
+    const after = await read();
+    assert.equal(after.scheduled, before.scheduled + 1);
+    assert.equal(after.count, before.count + 1);
+    assert.equal(after.inf, after.count);
+    assert.ok(after.sum > before.sum);
+    // Like every API path but health and version, /metrics wants credentials.
+    const anonymous = await new Promise<number>((resolve, reject) => {
+      const req = request(`${api.server.url}/metrics`, { ca: api.server.caCert }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(anonymous, 401);
   });
 
   test('pods of another scheduler are left alone', async () => {
