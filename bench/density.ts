@@ -37,20 +37,19 @@
  * BENCH_TIMEOUT_S=600 npm run bench:density      # give up on the pods after 10 min (partial figures)
  * BENCH_PROFILE=cpu BENCH_PROFILE_DIR=/tmp/prof npm run bench:density  # --cpu-prof (or heap: --heap-prof) the server and hollow
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { deployments } from '../src/api/apps/index.js';
-import { namespaces, nodes, pods } from '../src/api/core/index.js';
+import { namespaces, pods } from '../src/api/core/index.js';
 import type { KubeObject } from '../src/api/meta.js';
-import { Client, credentialsFromKubeconfig, Informer, sleep } from '../src/client/index.js';
-import { startSkiff, type SkiffProcess } from '../test/support/skiff.js';
+import { Informer, sleep } from '../src/client/index.js';
+import { orAbort, pause, startCluster, until, type Cluster } from './lib/cluster.js';
 import { PodTracker } from './lib/pod-tracker.js';
 import { cpuSecondsOf, memoryOf, type Memory } from './lib/proc.js';
 import { row, table, type Row } from './lib/report.js';
-import { startHollow, type HollowProcess } from './lib/skiff.js';
 import { round, summarize, type Summary } from './lib/stats.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
@@ -131,29 +130,6 @@ interface Figures {
 const log = (m: string) => process.stderr.write(`${m}\n`);
 const mb = (m: Memory) => `${m.rssMB.toFixed(0)} MB`;
 
-/** Resolves when `cond()` holds (checked every 100 ms, in memory), rejects after `ms` or when `signal` aborts. */
-async function until(cond: () => boolean, ms: number, signal: AbortSignal, what: string): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!cond()) {
-    if (signal.aborted) throw new Error(`interrupted while waiting for ${what}`);
-    if (performance.now() > deadline) throw new Error(`timed out after ${Math.round(ms / 1000)} s waiting for ${what}`);
-    await sleep(100, signal);
-  }
-}
-
-/** `p`, or a rejection as soon as `signal` aborts (an interrupt must not wait on a watch that will never sync). */
-function orAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Error('interrupted'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('interrupted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Waits `ms`; rejects at once if `signal` aborts. */
-const pause = (ms: number, signal: AbortSignal): Promise<void> => orAbort(sleep(ms, signal), signal);
-
 const deployment = (name: string, namespace: string, replicas: number): KubeObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -183,17 +159,9 @@ interface Deployment extends KubeObject {
   status?: { readyReplicas?: number; availableReplicas?: number };
 }
 
-function nodeReady(n: KubeObject): boolean {
-  const conditions = (n as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? [];
-  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
 async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures> {
-  const root = mkdtempSync(join(tmpdir(), 'skiff-bench-density-'));
   const profile = (who: string) => (profileKind ? [`--${profileKind}-prof`, `--${profileKind}-prof-dir=${join(profileDir, `${String(numNodes)}-${who}`)}`] : []);
-  let server: SkiffProcess | undefined;
-  let hollow: HollowProcess | undefined;
-  let client: Client | undefined;
+  let cluster: Cluster | undefined;
   const stop = new AbortController();
   const stopAll = () => stop.abort();
   signal.addEventListener('abort', stopAll, { once: true });
@@ -201,29 +169,16 @@ async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures>
   const numPods = deps.reduce((s, d) => s + d.replicas, 0);
   const samples: Sample[] = [];
   try {
-    server = await startSkiff({ dataDir: join(root, 'server'), args: ['--disable-agent', '--cluster-cidr', params.clusterCIDR], nodeArgs: profile('server'), timeoutMs: 60_000 });
+    let idle: Memory = { rssMB: Number.NaN, hwmMB: Number.NaN };
+    cluster = await startCluster({ nodes: numNodes, clusterCIDR: params.clusterCIDR, nodeArgs: profile, idleWaitMs: params.idleWaitMs, userAgent: 'skiff-bench-density', signal: stop.signal, log }, (server) => {
+      idle = memoryOf(server.child.pid ?? 0);
+      log(`${String(numNodes)} nodes: server ready in ${String(Math.round(server.readyMs))} ms, idle RSS ${mb(idle)}`);
+    });
+    const c = cluster;
+    const { server, hollow, api, ready, nodesReadyMs } = c;
     const serverPid = server.child.pid ?? 0;
-    await pause(params.idleWaitMs, stop.signal);
-    const idle = memoryOf(serverPid);
-    log(`${String(numNodes)} nodes: server ready in ${String(Math.round(server.readyMs))} ms, idle RSS ${mb(idle)}`);
-
-    const creds = credentialsFromKubeconfig(server.kubeconfig);
-    const api = new Client(creds, { userAgent: 'skiff-bench-density', maxSockets: 16 });
-    client = api;
-    const nodeInformer = new Informer(api, nodes);
-    const ready = new Set<string>();
-    nodeInformer.on({ add: (n) => nodeReady(n) && ready.add(n.metadata.name ?? ''), update: (_, n) => (nodeReady(n) ? ready.add(n.metadata.name ?? '') : ready.delete(n.metadata.name ?? '')), delete: (n) => ready.delete(n.metadata.name ?? '') });
-    const running: Promise<void>[] = [nodeInformer.run(stop.signal)];
-    await orAbort(nodeInformer.synced(), stop.signal);
-
-    const token = readFileSync(join(server.dataDir, 'token'), 'utf8').trim();
-    const nodesStart = performance.now();
-    hollow = startHollow(['--server', creds.server, '--token', token, '--ca-file', join(server.dataDir, 'tls', 'ca.crt'), '--nodes', String(numNodes), '--cluster-cidr', params.clusterCIDR], profile('hollow'));
     const hollowPid = hollow.child.pid ?? 0;
-    const h = hollow;
-    await until(() => ready.size >= numNodes || h.child.exitCode !== null, 600_000, stop.signal, `${String(numNodes)} Ready nodes`);
-    if (hollow.child.exitCode !== null) throw new Error(`skiff hollow exited (${String(hollow.child.exitCode)}):\n${hollow.logs()}`);
-    const nodesReadyMs = performance.now() - nodesStart;
+    const running: Promise<void>[] = [];
     const settleCpu = cpuSecondsOf(serverPid);
     await pause(params.settleMs, stop.signal);
     const idleNodesCpuShare = (cpuSecondsOf(serverPid) - settleCpu) / (params.settleMs / 1000);
@@ -281,8 +236,8 @@ async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures>
     try {
       await Promise.all(deps.map((d) => api.create(deployments, d.namespace, deployment(d.name, d.namespace, d.replicas))));
       const timeoutMs = (timeoutSeconds ?? Math.max(numPods / params.passPodsPerSecond + params.passSlackSeconds, params.hardTimeoutSeconds)) * 1000;
-      await Promise.race([done, until(() => false, timeoutMs, stop.signal, `${String(numPods)} Running pods`), until(() => h.child.exitCode !== null || server?.child.exitCode !== null, timeoutMs, stop.signal, 'the end').then(() => {
-        throw new Error(`a process exited: server ${String(server?.child.exitCode)}, hollow ${String(h.child.exitCode)}`);
+      await Promise.race([done, until(() => false, timeoutMs, stop.signal, `${String(numPods)} Running pods`), until(() => !c.alive(), timeoutMs, stop.signal, 'the end').then(() => {
+        throw new Error(`a process exited: server ${String(server.child.exitCode)}, hollow ${String(hollow.child.exitCode)}`);
       })]);
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
@@ -314,14 +269,6 @@ async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures>
     stop.abort();
     await Promise.allSettled([...running, probing]);
     const lat = tracker.latencies(start);
-    const db = join(server.dataDir, 'state.db');
-    const size = (f: string) => {
-      try {
-        return statSync(f).size;
-      } catch {
-        return 0;
-      }
-    };
     const counts = tracker.counts;
     return {
       nodes: numNodes,
@@ -346,25 +293,14 @@ async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures>
       // Per pod that exists (all of them, unless the run did not finish).
       rssPerPodKB: round(((endMemory.rssMB - nodesRegistered.rssMB) * 1024) / Math.max(1, counts.seen), 2),
       cpuSeconds: cpu,
-      sqliteMB: round((size(db) + size(`${db}-wal`)) / 1024 / 1024, 1),
+      sqliteMB: round(c.sqliteBytes() / 1024 / 1024, 1),
       samples,
       ...(error === undefined ? {} : { error: `${error} (seen ${String(counts.seen)}, bound ${String(counts.bound)}, running ${String(counts.running)} of ${String(numPods)})` }),
     };
   } finally {
     stop.abort();
     signal.removeEventListener('abort', stopAll);
-    client?.close();
-    const hollowExit = await hollow?.stop(30_000);
-    // A server holding many objects (and writing a profile) may take more than the helper's 5 s to stop gracefully.
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      const child = server.child;
-      child.kill('SIGTERM');
-      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(30_000)]);
-    }
-    const serverExit = await server?.stop();
-    if (hollowExit !== undefined && hollowExit !== 0) log(`  skiff hollow exited with ${String(hollowExit)}; its last lines:\n${hollow?.logs() ?? ''}`);
-    if (serverExit !== undefined && serverExit !== 0) log(`  skiff server exited with ${String(serverExit)}; its last lines:\n${(server?.logs() ?? '').split('\n').slice(-50).join('\n')}`);
-    rmSync(root, { recursive: true, force: true });
+    await cluster?.stop();
   }
 }
 

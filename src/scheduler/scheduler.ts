@@ -45,14 +45,10 @@ export interface SchedulerOptions {
   readonly recorder?: EventRecorder;
   /** Most bindings in flight at once. */
   readonly maxInFlightBindings?: number;
-  /** Called after each pod is bound (benchmarks). */
-  readonly onBound?: (pod: Pod, node: string) => void;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
   /** How long a pod waits for its WaitForFirstConsumer claims to be bound before it is retried (upstream's bindTimeoutSeconds, 600). */
   readonly bindTimeoutSeconds?: number;
-  /** Filled as pods are scheduled: attempts and milliseconds spent filtering and scoring (benchmarks). */
-  readonly stats?: { attempts: number; algorithmMs: number };
 }
 
 const all: ClusterEvent['plugins'] = 'all';
@@ -217,7 +213,6 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
       await o.client.post(pods, ns, podName, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName, namespace: ns, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
       queue.done(qp.key);
       recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${podName} to ${node}`);
-      o.onBound?.(pod, node);
     } catch (err) {
       cache.forget(pi.key);
       queue.moveOnEvent(events.podDelete);
@@ -287,13 +282,8 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     const pi = newPodInfo(latest);
     const t0 = performance.now();
     const result = schedulePod(pi, cluster, profile, cursor);
-    const ms = performance.now() - t0;
-    algorithmDuration.observe(ms / 1000);
+    algorithmDuration.observe((performance.now() - t0) / 1000);
     attempts.inc({ profile: name, result: result.ok ? 'scheduled' : 'unschedulable' });
-    if (o.stats) {
-      o.stats.attempts++;
-      o.stats.algorithmMs += ms;
-    }
     if (!result.ok) {
       // PostFilter: preemption, unless there are no nodes at all.
       let message = result.message;
