@@ -35,6 +35,13 @@ export interface InformerOptions {
   readonly pageSize?: number;
   /** Called with errors it recovers from (by waiting and retrying). */
   readonly onError?: (err: unknown) => void;
+  /**
+   * Keep `metadata.managedFields` in cached objects. By default they are
+   * dropped, as kube-scheduler and kube-controller-manager drop them
+   * (client-go's TransformStripManagedFields): no controller reads them and
+   * they are a third of a pod. An update that omits them keeps the server's.
+   */
+  readonly keepManagedFields?: boolean;
 }
 
 /** Commonly used index functions. */
@@ -151,7 +158,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     let rv = '';
     do {
       const page = await this.#client.list<T>(this.#ref, this.#opts.namespace ?? '', { ...this.#selectors(), limit: this.#opts.pageSize ?? 500, ...(cont ? { continue: cont } : {}) });
-      for (const o of page.items) fresh.set(keyOf(o), o);
+      for (const o of page.items) fresh.set(keyOf(o), this.#trim(o));
       rv = page.metadata.resourceVersion;
       cont = page.metadata.continue;
     } while (cont);
@@ -169,11 +176,18 @@ export class Informer<T extends KubeObject = KubeObject> {
     const rv = e.object.metadata.resourceVersion;
     if (rv) this.#lastRV = rv;
     if (e.type === 'BOOKMARK') return;
+    this.#trim(e.object);
     const k = keyOf(e.object);
     if (e.type === 'DELETED') {
       const old = this.#items.get(k);
       this.#remove(k, old ?? e.object);
     } else this.#put(k, e.object);
+  }
+
+  /** `o` (fresh from the wire, owned by this cache) without managedFields unless they are kept. */
+  #trim(o: T): T {
+    if (!this.#opts.keepManagedFields) delete o.metadata.managedFields;
+    return o;
   }
 
   #put(k: string, o: T): void {

@@ -79,6 +79,30 @@ test('the node index finds a node\'s pods', async () => {
   }
 });
 
+test('informers drop managedFields unless asked to keep them; an update from the trimmed copy keeps the server\'s', async () => {
+  await client.create(configMaps, 'default', cm('managed', {}, { a: '1' }));
+  const trimmed = new Informer(client, configMaps, { namespace: 'default' });
+  const kept = new Informer(client, configMaps, { namespace: 'default', keepManagedFields: true });
+  const stop = new AbortController();
+  const running = [trimmed.run(stop.signal), kept.run(stop.signal)];
+  try {
+    await Promise.all([trimmed.synced(), kept.synced()]);
+    assert.equal(trimmed.get('default/managed')?.metadata.managedFields, undefined);
+    assert.ok((kept.get('default/managed')?.metadata.managedFields ?? []).length > 0);
+    // Objects that arrive by the watch are trimmed too.
+    await client.patch(configMaps, 'default', 'managed', { data: { a: '2' } });
+    await until(() => (trimmed.get('default/managed') as { data?: { a?: string } } | undefined)?.data?.a === '2', 'the patch');
+    assert.equal(trimmed.get('default/managed')?.metadata.managedFields, undefined);
+    const cached = trimmed.get('default/managed');
+    assert.ok(cached);
+    const updated = await client.update(configMaps, { ...cached, data: { a: '3' } } as KubeObject);
+    assert.ok((updated.metadata.managedFields ?? []).length > 0);
+  } finally {
+    stop.abort();
+    await Promise.all(running);
+  }
+});
+
 test('leader election: one of two candidates leads; when it stops renewing, the other takes over', async () => {
   const leading: string[] = [];
   const candidate = (identity: string, signal: AbortSignal) =>
