@@ -40,9 +40,18 @@ function tracked(set: FieldSet, def: ResourceDef, subresource: string): FieldSet
 
 const apiVersionOf = (def: ResourceDef) => (def.group ? `${def.group}/${def.version}` : def.version);
 const stamp = (now: Date) => now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-function withoutManaged(o: KubeObject): KubeObject {
-  const { managedFields: _, ...metadata } = o.metadata;
-  return { ...o, metadata };
+/**
+ * The part of `o` that ownership covers through `subresource` (as
+ * `tracked` cuts it), copied shallowly: walking a pod's spec on every
+ * status write was most of the cost of a write.
+ */
+function trackedPart(o: KubeObject, def: ResourceDef, subresource: string): Record<string, unknown> {
+  if (subresource === 'status') return 'status' in o ? { status: (o as { status?: unknown }).status } : {};
+  const { apiVersion: _v, kind: _k, metadata, ...rest } = o as KubeObject & Record<string, unknown>;
+  if (def.hasStatus) delete rest.status;
+  const meta: Record<string, unknown> = { ...metadata };
+  for (const f of serverMeta) delete meta[f];
+  return { metadata: meta, ...rest };
 }
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -75,8 +84,8 @@ export function trackUpdate(def: ResourceDef, old: KubeObject | undefined, next:
   const { schema, resolve } = typesOf(def);
   const sent = next.metadata.managedFields;
   let entries = Array.isArray(sent) && !same(sent, old?.metadata.managedFields) ? (sent as ManagedFieldsEntry[]) : entriesOf(old);
-  const before = old ? tracked(fieldSetOf(withoutManaged(old), schema, resolve, true), def, subresource) : new FieldSet();
-  const after = tracked(fieldSetOf(withoutManaged(next), schema, resolve, true), def, subresource);
+  const before = old ? tracked(fieldSetOf(trackedPart(old, def, subresource), schema, resolve, true), def, subresource) : new FieldSet();
+  const after = tracked(fieldSetOf(trackedPart(next, def, subresource), schema, resolve, true), def, subresource);
   const touched = after.minus(before);
   const removed = before.minus(after);
   for (const path of before.intersect(after).paths()) {
