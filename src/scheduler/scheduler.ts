@@ -99,6 +99,8 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     node: (n) => cache.node(n),
     podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
     podsWithAffinity: cache.podsWithAffinity,
+    podCounts: (ns, sel) => cache.podCounts(ns, sel),
+    nodesWithLabel: (k) => cache.nodesWithLabel(k),
     nominatedOn: (n) => nominated.on(n),
     get hasNominated() {
       return nominated.size > 0;
