@@ -329,6 +329,9 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   await Promise.all(running);
 }
 
+/** A Service's or ReplicationController's selector map, parsed once per object (informer objects are not changed in place). */
+const setSelectors = new WeakMap<object, LabelSelector>();
+
 /**
  * The selectors that define a pod's "controller group" for default
  * spreading, as upstream's DefaultSelector: the label sets of Services and
@@ -343,9 +346,10 @@ function controllerSelectors(pi: PodInfo, bySet: readonly Informer[], bySelector
   for (const inf of bySet)
     for (const o of inf.byIndex('namespace', ns)) {
       const set = (o.spec as { selector?: Record<string, string> } | undefined)?.selector;
-      if (!set || Object.keys(set).length === 0) continue;
-      const sel = selectorFromSet(set);
-      if (sel.matches(labels)) out.push(sel);
+      if (!set) continue;
+      let sel = setSelectors.get(set);
+      if (!sel) setSelectors.set(set, (sel = selectorFromSet(set)));
+      if (!sel.empty && sel.matches(labels)) out.push(sel);
     }
   for (const inf of bySelector)
     for (const o of inf.byIndex('namespace', ns)) {
