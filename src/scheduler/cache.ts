@@ -5,7 +5,9 @@
  * assume/forget). An assumed pod becomes an ordinary one when the informer
  * reports it bound; it is forgotten if its binding fails.
  */
+import type { LabelSelector } from '../api/labels.js';
 import { newPodInfo, NodeInfo, type PodInfo } from './nodeinfo.js';
+import { PodCountIndex, type PodCounts } from './podcounts.js';
 import type { Node, Pod } from './types.js';
 
 export class SchedulerCache {
@@ -21,6 +23,10 @@ export class SchedulerCache {
   readonly podsWithAffinity = new Set<PodInfo>();
   /** How many nodes hold each image name (ImageLocality's spread), kept as nodes change. */
   readonly #imageNodes = new Map<string, number>();
+  /** How many nodes carry each label key (a spread constraint on a key no node has is skipped). */
+  readonly #labelKeys = new Map<string, number>();
+  /** Pods per node matching the selectors PodTopologySpread asks about. */
+  readonly #counts = new PodCountIndex(this.#nodes);
 
   #info(name: string): NodeInfo {
     let ni = this.#nodes.get(name);
@@ -34,10 +40,34 @@ export class SchedulerCache {
     const name = node.metadata.name ?? '';
     const isNew = !this.#nodes.get(name)?.node;
     const ni = this.#info(name);
+    const oldLabels = ni.node?.metadata.labels;
     this.#countImages(ni, -1);
     ni.setNode(node);
     this.#countImages(ni, 1);
+    if (isNew || !sameLabels(oldLabels, node.metadata.labels)) {
+      this.#countLabels(oldLabels, -1);
+      this.#countLabels(node.metadata.labels, 1);
+      this.#counts.nodeLabelsChanged();
+    }
     if (isNew) this.#order = undefined;
+  }
+
+  /** Nodes that carry the label key (any value). */
+  nodesWithLabel(key: string): number {
+    return this.#labelKeys.get(key) ?? 0;
+  }
+
+  /** Pods in `namespace` that `selector` matches, per node and per node label value, kept as pods change. */
+  podCounts(namespace: string, selector: LabelSelector): PodCounts {
+    return this.#counts.counts(namespace, selector);
+  }
+
+  #countLabels(labels: Readonly<Record<string, string>> | undefined, by: 1 | -1): void {
+    for (const k of Object.keys(labels ?? {})) {
+      const n = (this.#labelKeys.get(k) ?? 0) + by;
+      if (n > 0) this.#labelKeys.set(k, n);
+      else this.#labelKeys.delete(k);
+    }
   }
 
   /** Nodes whose status lists the image name. */
@@ -62,8 +92,10 @@ export class SchedulerCache {
     const ni = this.#nodes.get(name);
     if (!ni) return;
     this.#countImages(ni, -1);
+    this.#countLabels(ni.node?.metadata.labels, -1);
     ni.images = new Map();
     ni.node = undefined;
+    this.#counts.nodeLabelsChanged();
     // Pods still counted there stay until their own delete arrives.
     if (ni.pods.size === 0) this.#nodes.delete(name);
     this.#order = undefined;
@@ -119,7 +151,9 @@ export class SchedulerCache {
   }
 
   #put(nodeName: string, pi: PodInfo): void {
-    this.#info(nodeName).addPod(pi);
+    const ni = this.#info(nodeName);
+    ni.addPod(pi);
+    this.#counts.podAdded(pi, ni);
     this.#podNode.set(pi.key, nodeName);
     if (pi.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity.add(pi);
     if (pi.hasAffinity) this.podsWithAffinity.add(pi);
@@ -131,10 +165,18 @@ export class SchedulerCache {
     this.#podNode.delete(key);
     const ni = this.#nodes.get(nodeName);
     const pi = ni?.removePod(key);
-    if (pi) {
+    if (ni && pi) {
+      this.#counts.podRemoved(pi, ni);
       this.podsWithRequiredAntiAffinity.delete(pi);
       this.podsWithAffinity.delete(pi);
     }
     if (ni && !ni.node && ni.pods.size === 0) this.#nodes.delete(nodeName);
   }
+}
+
+function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  return ka.every((k) => a?.[k] === b?.[k]);
 }

@@ -9,6 +9,7 @@
 import type { LabelSelector } from '../api/labels.js';
 import type { KubeObject } from '../api/meta.js';
 import type { NodeInfo, PodInfo } from './nodeinfo.js';
+import type { PodCounts } from './podcounts.js';
 
 /** The highest score a plugin gives a node. */
 export const MAX_NODE_SCORE = 100;
@@ -43,6 +44,10 @@ export interface Cluster {
   storageClass(name: string): KubeObject | undefined;
   /** Label selectors of the Services, ReplicationControllers, ReplicaSets and StatefulSets that select the pod (default spreading). */
   controllerSelectors(pod: PodInfo): readonly LabelSelector[];
+  /** Pods (not terminating) in `namespace` that `selector` matches, per node and per node label value (PodTopologySpread). */
+  podCounts(namespace: string, selector: LabelSelector): PodCounts;
+  /** How many nodes carry the label key. */
+  nodesWithLabel(key: string): number;
 }
 
 /** Per-pod scratch space shared by one plugin's phases. */

@@ -100,6 +100,8 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
     node: (n) => cache.node(n),
     podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
     podsWithAffinity: cache.podsWithAffinity,
+    podCounts: (ns, sel) => cache.podCounts(ns, sel),
+    nodesWithLabel: (k) => cache.nodesWithLabel(k),
     nominatedOn: (n) => nominated.on(n),
     get hasNominated() {
       return nominated.size > 0;
@@ -325,6 +327,9 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   await Promise.all(running);
 }
 
+/** A Service's or ReplicationController's selector map, parsed once per object (informer objects are not changed in place). */
+const setSelectors = new WeakMap<object, LabelSelector>();
+
 /**
  * The selectors that define a pod's "controller group" for default
  * spreading, as upstream's DefaultSelector: the label sets of Services and
@@ -339,9 +344,10 @@ function controllerSelectors(pi: PodInfo, bySet: readonly Informer[], bySelector
   for (const inf of bySet)
     for (const o of inf.byIndex('namespace', ns)) {
       const set = (o.spec as { selector?: Record<string, string> } | undefined)?.selector;
-      if (!set || Object.keys(set).length === 0) continue;
-      const sel = selectorFromSet(set);
-      if (sel.matches(labels)) out.push(sel);
+      if (!set) continue;
+      let sel = setSelectors.get(set);
+      if (!sel) setSelectors.set(set, (sel = selectorFromSet(set)));
+      if (!sel.empty && sel.matches(labels)) out.push(sel);
     }
   for (const inf of bySelector)
     for (const o of inf.byIndex('namespace', ns)) {

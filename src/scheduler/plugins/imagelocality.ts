@@ -15,25 +15,32 @@ export function imageNames(image: string): string[] {
   return [tagged, tagged.includes('/') ? `docker.io/${tagged}` : `docker.io/library/${tagged}`];
 }
 
+interface ImageState {
+  readonly total: number;
+  /** Per container of the pod (init containers too), the names its image may be listed under. */
+  readonly names: readonly (readonly string[])[];
+}
+
 export const imageLocality: ScorePlugin = {
   name: 'ImageLocality',
   weight: 1,
-  preScore: (_pi, _nodes, cluster, state) => {
+  preScore: (pi, _nodes, cluster, state) => {
     if (!cluster.hasImages) return 'skip';
-    state.set('ImageLocality', cluster.nodes().length);
+    const containers = [...(pi.pod.spec?.initContainers ?? []), ...(pi.pod.spec?.containers ?? [])];
+    // Worked out once per pod rather than once per node.
+    const names = containers.map((c) => (c.image ? imageNames(c.image) : []));
+    state.set('ImageLocality', { total: cluster.nodes().length, names } satisfies ImageState);
     return undefined;
   },
-  score: (pi, ni, state, cluster) => {
-    const total = state.get('ImageLocality') as number;
-    const containers = [...(pi.pod.spec?.initContainers ?? []), ...(pi.pod.spec?.containers ?? [])];
+  score: (_pi, ni, state, cluster) => {
+    const s = state.get('ImageLocality') as ImageState;
     let sum = 0;
-    for (const c of containers) {
-      if (!c.image) continue;
-      const name = imageNames(c.image).find((n) => ni.images.has(n));
+    for (const names of s.names) {
+      const name = names.find((n) => ni.images.has(n));
       if (name === undefined) continue;
-      sum += (ni.images.get(name) ?? 0) * (cluster.imageNodes(name) / total);
+      sum += (ni.images.get(name) ?? 0) * (cluster.imageNodes(name) / s.total);
     }
-    const max = MAX_CONTAINER_THRESHOLD * Math.max(1, containers.length);
+    const max = MAX_CONTAINER_THRESHOLD * Math.max(1, s.names.length);
     if (sum < MIN_THRESHOLD) return 0;
     if (sum > max) sum = max;
     return Math.floor((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));

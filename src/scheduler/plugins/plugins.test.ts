@@ -35,6 +35,8 @@ function clusterOf(nodes: Node[], bound: Pod[] = []): Cluster {
     node: (n) => cache.node(n),
     podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
     podsWithAffinity: cache.podsWithAffinity,
+    podCounts: (ns, sel) => cache.podCounts(ns, sel),
+    nodesWithLabel: (k) => cache.nodesWithLabel(k),
     nominatedOn: () => undefined,
     hasNominated: false,
     imageNodes: (n) => cache.imageNodes(n),

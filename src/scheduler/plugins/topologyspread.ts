@@ -8,6 +8,7 @@
 import { selectorFromRequirements, type LabelSelector } from '../../api/labels.js';
 import { fail, MAX_NODE_SCORE, type Cluster, type FilterPlugin, type ScorePlugin } from '../framework.js';
 import type { NodeInfo, PodInfo } from '../nodeinfo.js';
+import type { PodCounts } from '../podcounts.js';
 import type { Node, TopologySpreadConstraint } from '../types.js';
 import { effectiveTaints, requiredNodeAffinityMatches, selectorOf, tolerates } from './helpers.js';
 
@@ -45,13 +46,6 @@ function nodeCounts(c: Constraint, pi: PodInfo, node: Node): boolean {
   return true;
 }
 
-/** Pods on the node in the pod's namespace that the selector matches (terminating pods do not count). */
-function matching(ni: NodeInfo, c: Constraint, namespace: string): number {
-  let n = 0;
-  for (const other of ni.pods.values()) if (other.pod.metadata.namespace === namespace && !other.pod.metadata.deletionTimestamp && c.selector.matches(other.pod.metadata.labels)) n++;
-  return n;
-}
-
 interface FilterState {
   readonly constraints: readonly Constraint[];
   /** Per constraint: matching pods per domain value. */
@@ -67,6 +61,7 @@ export const podTopologySpreadFilter: FilterPlugin = {
     const constraints = hard.map((c) => resolve(c, pi));
     const counts = constraints.map(() => new Map<string, number>());
     const ns = pi.pod.metadata.namespace ?? '';
+    const perNode = constraints.map((c) => cluster.podCounts(ns, c.selector));
     for (const ni of cluster.nodes()) {
       const node = ni.node;
       if (!node) continue;
@@ -77,7 +72,7 @@ export const podTopologySpreadFilter: FilterPlugin = {
         if (!nodeCounts(c, pi, node)) return;
         const m = counts[i];
         const v = labels[c.topologyKey] ?? '';
-        m?.set(v, (m.get(v) ?? 0) + matching(ni, c, ns));
+        m?.set(v, (m.get(v) ?? 0) + (perNode[i]?.onNode(ni) ?? 0));
       });
     }
     const minMatch = constraints.map((c, i) => {
@@ -107,7 +102,9 @@ export const podTopologySpreadFilter: FilterPlugin = {
 
 interface ScoreState {
   readonly constraints: readonly Constraint[];
-  readonly counts: readonly Map<string, number>[];
+  /** Per constraint other than hostname: matching pods per domain value (hostname counts are read per node). */
+  readonly counts: readonly ReadonlyMap<string, number>[];
+  readonly podCounts: readonly PodCounts[];
   readonly weights: readonly number[];
   readonly ignored: ReadonlySet<NodeInfo>;
 }
@@ -124,42 +121,68 @@ function defaultConstraints(pi: PodInfo, cluster: Cluster): Constraint[] {
   ];
 }
 
+/** Whether the pod has a node selector or required node affinity (else every node passes the affinity policy). */
+const hasRequiredNodeAffinity = (pi: PodInfo) => pi.pod.spec?.nodeSelector !== undefined || pi.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;
+
+/**
+ * Matching pods per domain of constraint `c`, for the domains of the
+ * feasible nodes, over every node that counts (upstream's PreScore over
+ * all nodes). When every node counts, the cache's per-value sums give it
+ * without a walk of the nodes.
+ */
+function domainCounts(pi: PodInfo, c: Constraint, constraints: readonly Constraint[], requireAll: boolean, domains: ReadonlySet<string>, pods: PodCounts, cluster: Cluster): Map<string, number> {
+  const m = new Map<string, number>();
+  if (domains.size === 0) return m;
+  const all = cluster.nodes();
+  const policiesPassEverywhere = !c.honorTaints && (!c.honorAffinity || !hasRequiredNodeAffinity(pi));
+  if (policiesPassEverywhere && (!requireAll || constraints.every((x) => cluster.nodesWithLabel(x.topologyKey) === all.length))) {
+    const sums = pods.byValue(c.topologyKey);
+    for (const v of domains) m.set(v, sums.get(v) ?? 0);
+    return m;
+  }
+  for (const ni of all) {
+    const node = ni.node;
+    const labels = node?.metadata.labels ?? {};
+    const v = labels[c.topologyKey];
+    if (!node || v === undefined || !domains.has(v)) continue;
+    if (requireAll && !constraints.every((x) => labels[x.topologyKey] !== undefined)) continue;
+    if (nodeCounts(c, pi, node)) m.set(v, (m.get(v) ?? 0) + pods.onNode(ni));
+  }
+  return m;
+}
+
 export const podTopologySpreadScore: ScorePlugin = {
   name: 'PodTopologySpread',
   weight: 2,
   preScore: (pi, nodes, cluster, state) => {
     const own = pi.pod.spec?.topologySpreadConstraints ?? [];
     const systemDefaulted = own.length === 0;
-    const constraints = systemDefaulted ? defaultConstraints(pi, cluster) : own.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway').map((c) => resolve(c, pi));
+    // A default constraint on a key that no node carries scores no node (only a node's own keys score), so it is skipped.
+    const constraints = systemDefaulted ? defaultConstraints(pi, cluster).filter((c) => cluster.nodesWithLabel(c.topologyKey) > 0) : own.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway').map((c) => resolve(c, pi));
     if (constraints.length === 0) return 'skip';
     const ns = pi.pod.metadata.namespace ?? '';
+    // Only the pod's own constraints require a node to carry every key, so that nodes without a zone still get hostname spreading.
+    const requireAll = !systemDefaulted;
     const ignored = new Set<NodeInfo>();
     const domains = constraints.map(() => new Set<string>());
+    let scored = 0;
     for (const ni of nodes) {
       const labels = ni.node?.metadata.labels ?? {};
-      if (!systemDefaulted && !constraints.every((c) => labels[c.topologyKey] !== undefined)) {
+      if (requireAll && !constraints.every((c) => labels[c.topologyKey] !== undefined)) {
         ignored.add(ni);
         continue;
       }
+      scored++;
+      // As upstream, a node without the key (system defaults only) adds the '' domain to the weight.
       constraints.forEach((c, i) => {
-        const v = labels[c.topologyKey];
-        if (v !== undefined) domains[i]?.add(v);
+        if (c.topologyKey !== HOSTNAME) domains[i]?.add(labels[c.topologyKey] ?? '');
       });
     }
-    const counts = constraints.map(() => new Map<string, number>());
-    constraints.forEach((c, i) => {
-      const m = counts[i] as Map<string, number>;
-      // Hostname domains are the feasible nodes themselves; other keys count every node.
-      const over = c.topologyKey === HOSTNAME ? nodes.filter((n) => !ignored.has(n)) : cluster.nodes();
-      for (const ni of over) {
-        const node = ni.node;
-        const v = node?.metadata.labels?.[c.topologyKey];
-        if (!node || v === undefined || !domains[i]?.has(v) || !nodeCounts(c, pi, node)) continue;
-        m.set(v, (m.get(v) ?? 0) + matching(ni, c, ns));
-      }
-    });
-    const weights = domains.map((d) => Math.log(d.size + 2));
-    state.set('PodTopologySpreadScore', { constraints, counts, weights, ignored } satisfies ScoreState);
+    const podCounts = constraints.map((c) => cluster.podCounts(ns, c.selector));
+    const counts = constraints.map((c, i) => (c.topologyKey === HOSTNAME ? new Map<string, number>() : domainCounts(pi, c, constraints, requireAll, domains[i] ?? new Set(), podCounts[i] as PodCounts, cluster)));
+    // Hostname domains are the scored nodes themselves.
+    const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? scored : (domains[i]?.size ?? 0)) + 2));
+    state.set('PodTopologySpreadScore', { constraints, counts, podCounts, weights, ignored } satisfies ScoreState);
     return undefined;
   },
   score: (_pi, ni, state) => {
@@ -167,11 +190,13 @@ export const podTopologySpreadScore: ScorePlugin = {
     if (s.ignored.has(ni)) return -1;
     const labels = ni.node?.metadata.labels ?? {};
     let score = 0;
-    s.constraints.forEach((c, i) => {
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i] as Constraint;
       const v = labels[c.topologyKey];
-      if (v === undefined) return;
-      score += (s.counts[i]?.get(v) ?? 0) * (s.weights[i] ?? 0) + (c.maxSkew - 1);
-    });
+      if (v === undefined) continue;
+      const n = c.topologyKey === HOSTNAME ? (s.podCounts[i]?.onNode(ni) ?? 0) : (s.counts[i]?.get(v) ?? 0);
+      score += n * (s.weights[i] ?? 0) + (c.maxSkew - 1);
+    }
     return Math.round(score);
   },
   normalize: (scores) => {
