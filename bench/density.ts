@@ -121,6 +121,9 @@ interface Figures {
   benchLoopDelayP99Ms: number;
   memory: { idle: Memory; nodesRegistered: Memory; end: Memory; hollowEnd: Memory; bench: Memory };
   rssPerPodKB: number;
+  /** V8 heap in use at the end (the server's /metrics), and per pod. */
+  heapUsedMB: number;
+  heapPerPodKB: number;
   cpuSeconds: { server: number; hollow: number; bench: number };
   sqliteMB: number;
   samples: Sample[];
@@ -254,6 +257,7 @@ async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures>
       bench: round((process.cpuUsage(cpu0.bench).user + process.cpuUsage(cpu0.bench).system) / 1e6, 1),
     };
     const endMemory = memoryOf(serverPid);
+    const heapUsedMB = await api.text('/metrics').then((t) => Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(t)?.[1]) / 1024 / 1024, () => Number.NaN);
     // The Deployments' own view catches up a little later (ReplicaSet status, then Deployment status).
     const depsReady = () => depInformer.list().length === deps.length && depInformer.list().every((d) => (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1));
     let deploymentsReadyMs = Number.NaN;
@@ -292,6 +296,8 @@ async function scenario(numNodes: number, signal: AbortSignal): Promise<Figures>
       memory: { idle, nodesRegistered, end: endMemory, hollowEnd: memoryOf(hollowPid), bench: { rssMB: process.memoryUsage.rss() / 1024 / 1024, hwmMB: Number.NaN } },
       // Per pod that exists (all of them, unless the run did not finish).
       rssPerPodKB: round(((endMemory.rssMB - nodesRegistered.rssMB) * 1024) / Math.max(1, counts.seen), 2),
+      heapUsedMB: round(heapUsedMB, 0),
+      heapPerPodKB: round((heapUsedMB * 1024) / Math.max(1, counts.seen), 2),
       cpuSeconds: cpu,
       sqliteMB: round(c.sqliteBytes() / 1024 / 1024, 1),
       samples,
@@ -347,6 +353,8 @@ for (const f of results) {
   rows.push(row(section, 'server RSS at the end', f.memory.end.rssMB, 'MB'));
   rows.push(row(section, 'server peak RSS (VmHWM)', f.memory.end.hwmMB, 'MB'));
   rows.push(row(section, 'server RSS per pod', f.rssPerPodKB, 'KB'));
+  rows.push(row(section, 'server V8 heap used at the end', f.heapUsedMB, 'MB'));
+  rows.push(row(section, 'server V8 heap used per pod', f.heapPerPodKB, 'KB'));
   rows.push(row(section, 'server RSS end / idle', round(f.memory.end.rssMB / f.memory.idle.rssMB, 2), '×'));
   rows.push(row(section, 'hollow RSS at the end', f.memory.hollowEnd.rssMB, 'MB'));
   rows.push(row(section, 'server CPU per 1000 pods Running', round((f.cpuSeconds.server * 1000) / Math.max(1, f.running), 2), 's'));

@@ -24,3 +24,9 @@ test('registering a name twice returns the first metric; another type is refused
 test('exponential buckets as Prometheus makes them', () => {
   assert.deepEqual(exponentialBuckets(0.001, 2, 4), [0.001, 0.002, 0.004, 0.008]);
 });
+
+test('the process gauges read memory at scrape time', () => {
+  const rss = Number(/^process_resident_memory_bytes (\d+)$/m.exec(exposition())?.[1]);
+  assert.ok(rss > 10 * 1024 * 1024, `rss ${String(rss)}`);
+  assert.match(exposition(), /# TYPE nodejs_heap_size_used_bytes gauge\nnodejs_heap_size_used_bytes \d+\n/);
+});

@@ -12,7 +12,7 @@ interface Metric {
   readonly help: string;
   /** The metric's exposition lines (TYPE and HELP excluded). */
   lines(): string[];
-  readonly type: 'counter' | 'histogram';
+  readonly type: 'counter' | 'gauge' | 'histogram';
 }
 
 const registry = new Map<string, Metric>();
@@ -44,6 +44,23 @@ export class Counter implements Metric {
 
   lines(): string[] {
     return [...this.#series.values()].map((s) => `${this.name}${labelText(s.labels)} ${String(s.value)}`);
+  }
+}
+
+/** A value read when metrics are scraped. */
+export class Gauge implements Metric {
+  readonly type = 'gauge';
+  readonly #read: () => number;
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    read: () => number,
+  ) {
+    this.#read = read;
+  }
+
+  lines(): string[] {
+    return [`${this.name} ${String(this.#read())}`];
   }
 }
 
@@ -99,6 +116,12 @@ export function register<M extends Metric>(metric: M): M {
   registry.set(metric.name, metric);
   return metric;
 }
+
+// What every process exposes, under the names of Prometheus' Node.js client (prom-client).
+register(new Gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss()));
+register(new Gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', () => process.memoryUsage().heapUsed));
+register(new Gauge('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', () => process.memoryUsage().heapTotal));
+register(new Gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', () => process.memoryUsage().external));
 
 /** Every registered metric in the Prometheus text exposition format (version 0.0.4). */
 export function exposition(): string {
