@@ -95,7 +95,7 @@ test('informers drop managedFields unless asked to keep them; an update from the
     assert.equal(trimmed.get('default/managed')?.metadata.managedFields, undefined);
     const cached = trimmed.get('default/managed');
     assert.ok(cached);
-    const updated = await client.update(configMaps, { ...cached, data: { a: '3' } } as KubeObject);
+    const updated = await client.update(configMaps, { ...cached, data: { a: '3' } });
     assert.ok((updated.metadata.managedFields ?? []).length > 0);
   } finally {
     stop.abort();

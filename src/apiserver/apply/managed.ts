@@ -49,8 +49,7 @@ function trackedPart(o: KubeObject, def: ResourceDef, subresource: string): Reco
   if (subresource === 'status') return 'status' in o ? { status: (o as { status?: unknown }).status } : {};
   const { apiVersion: _v, kind: _k, metadata, ...rest } = o as KubeObject & Record<string, unknown>;
   if (def.hasStatus) delete rest.status;
-  const meta: Record<string, unknown> = { ...metadata };
-  for (const f of serverMeta) delete meta[f];
+  const meta = Object.fromEntries(Object.entries(metadata).filter(([k]) => !serverMeta.includes(k)));
   return { metadata: meta, ...rest };
 }
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
