@@ -22,8 +22,9 @@ export interface Codec {
   /** A stored value as the served object's JSON. */
   decodeJSON(kv: KeyValue): string;
   /**
-   * A cached object (stored form) in the served version; converted once per
-   * cached object and shared by every reader, so it must not be modified.
+   * A cached entry or event (stored form) in the served version; converted
+   * once per entry or event and shared by every reader, so it must not be
+   * modified.
    */
   view(stored: Encoded): Encoded;
   /** The stored value of a served object. */
@@ -35,7 +36,7 @@ export const identityCodec: Codec = { decode, decodeJSON, view: (e) => e, encode
 
 /** The codec of a version served from another version's storage. */
 export function conversionCodec(storage: StorageVersion): Codec {
-  const views = new WeakMap<KubeObject, Encoded>();
+  const views = new WeakMap<Encoded, Encoded>();
   const served = (stored: KubeObject): Encoded => {
     const object = storage.fromStorage(stored);
     object.metadata.resourceVersion = stored.metadata.resourceVersion ?? '';
@@ -45,8 +46,8 @@ export function conversionCodec(storage: StorageVersion): Codec {
     decode: (kv) => served(decode(kv).object),
     decodeJSON: (kv) => served(decode(kv).object).json,
     view: (e) => {
-      let v = views.get(e.object);
-      if (!v) views.set(e.object, (v = served(e.object)));
+      let v = views.get(e);
+      if (!v) views.set(e, (v = served(e.object)));
       return v;
     },
     encode: (obj) => encode(storage.toStorage(obj)),

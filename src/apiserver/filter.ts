@@ -3,17 +3,23 @@ import { parseLabelSelector } from '../api/labels.js';
 import type { KubeObject } from '../api/meta.js';
 import type { ResourceDef } from '../api/resource.js';
 import { badRequest } from './errors.js';
+import type { Attrs } from './watchcache.js';
 
-/** A predicate over objects built from `labelSelector` and `fieldSelector`; undefined when both are empty. */
-export type ObjectFilter = ((obj: KubeObject) => boolean) | undefined;
+/** A predicate over objects' attributes built from `labelSelector` and `fieldSelector`; undefined when both are empty. */
+export type ObjectFilter = ((attrs: Attrs) => boolean) | undefined;
 
-/** The value of a selectable field of `obj`, or undefined if the kind does not support the field. */
-function fieldGetter(def: ResourceDef): (obj: KubeObject, field: string) => string | undefined {
-  return (obj, field) => {
-    if (field === 'metadata.name') return obj.metadata.name ?? '';
-    if (field === 'metadata.namespace') return def.namespaced ? (obj.metadata.namespace ?? '') : '';
-    return def.fieldSelectors[field]?.(obj);
-  };
+/** What a filter reads of `obj`: name, namespace, labels and the values of the resource's selectable fields. */
+export function attrsOf(def: ResourceDef, obj: KubeObject): Attrs {
+  const fields: Record<string, string> = {};
+  for (const [field, get] of Object.entries(def.fieldSelectors)) fields[field] = get(obj);
+  return { name: obj.metadata.name ?? '', namespace: def.namespaced ? (obj.metadata.namespace ?? '') : '', labels: obj.metadata.labels, fields };
+}
+
+/** The value of a selectable field, or undefined if the kind does not support the field. */
+function fieldOf(attrs: Attrs, field: string): string | undefined {
+  if (field === 'metadata.name') return attrs.name;
+  if (field === 'metadata.namespace') return attrs.namespace;
+  return attrs.fields[field];
 }
 
 /** Build the filter for a list or watch; 400 BadRequest for a malformed selector or an unsupported field. */
@@ -29,7 +35,6 @@ export function buildFilter(def: ResourceDef, query: URLSearchParams): ObjectFil
   } catch (err) {
     throw badRequest((err as Error).message);
   }
-  const get = fieldGetter(def);
   if (fields) {
     for (const r of fields.requirements) {
       if (r.field !== 'metadata.name' && r.field !== 'metadata.namespace' && !(r.field in def.fieldSelectors))
@@ -38,5 +43,5 @@ export function buildFilter(def: ResourceDef, query: URLSearchParams): ObjectFil
   }
   const l = labels;
   const f = fields;
-  return (obj) => (!l || l.matches(obj.metadata.labels)) && (!f || f.matches((field) => get(obj, field)));
+  return (a) => (!l || l.matches(a.labels)) && (!f || f.matches((field) => fieldOf(a, field)));
 }

@@ -11,7 +11,7 @@ import type { KubeObject } from '../api/meta.js';
 import { parseLabelSelector } from '../api/labels.js';
 import { formatQuantity, quantityValue } from '../api/quantity.js';
 import { APIError } from './errors.js';
-import type { Registry } from './registry.js';
+import { listPrefix, type Registry } from './registry.js';
 import type { RequestInfo } from './request.js';
 
 /** The pod annotation hollow nodes report usage in. */
@@ -49,12 +49,14 @@ export function serveMetrics(registry: Registry, info: RequestInfo, query: URLSe
   if (info.version !== VERSION || !metricsResources.some((r) => r.resource === info.resource) || info.subresource) throw new APIError('NotFound', 'the server could not find the requested resource');
   if (info.verb !== 'get' && info.verb !== 'list') throw new APIError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
   const podsRes = registry.find('', 'v1', 'pods');
-  const all = (podsRes?.cache.list(podsRes.prefix) ?? []).map((e) => e.object as Pod);
   const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
   const selector = parseLabelSelector(query.get('labelSelector') ?? '');
   if (info.resource === 'pods') {
-    const items = all
-      .filter((p) => (!info.namespace || p.metadata.namespace === info.namespace) && (!info.name || p.metadata.name === info.name) && selector.matches(p.metadata.labels ?? {}))
+    // Filtered on the cache's attributes, so that only the pods asked for are decoded.
+    const entries = podsRes ? podsRes.cache.list(listPrefix(podsRes, info.namespace)) : [];
+    const items = entries
+      .filter((e) => (!info.name || e.attrs.name === info.name) && selector.matches(e.attrs.labels ?? {}))
+      .map((e) => e.object as Pod)
       .flatMap((p) => {
         const u = usageOf(p);
         if (!u) return [];
@@ -69,16 +71,18 @@ export function serveMetrics(registry: Registry, info: RequestInfo, query: URLSe
     return { kind: 'PodMetricsList', apiVersion: API_VERSION, metadata: {}, items };
   }
   const nodesRes = registry.find('', 'v1', 'nodes');
-  const nodes = (nodesRes?.cache.list(nodesRes.prefix) ?? []).map((e) => e.object).filter((n) => (!info.name || n.metadata.name === info.name) && selector.matches(n.metadata.labels ?? {}));
+  const nodes = (nodesRes?.cache.list(nodesRes.prefix) ?? []).filter((e) => (!info.name || e.attrs.name === info.name) && selector.matches(e.attrs.labels ?? {})).map((e) => e.object);
+  // One pass over the pods: only Running pods on the nodes asked for are decoded.
+  const totals = new Map(nodes.map((n) => [n.metadata.name ?? '', { cpu: 0, memory: 0 }]));
+  for (const e of podsRes?.cache.list(podsRes.prefix) ?? []) {
+    const total = totals.get(e.attrs.fields['spec.nodeName'] ?? '');
+    const u = total && e.attrs.fields['status.phase'] === 'Running' ? usageOf(e.object) : undefined;
+    if (!total || !u) continue;
+    total.cpu += u.cpu;
+    total.memory += u.memory;
+  }
   const items = nodes.map((n) => {
-    const total = { cpu: 0, memory: 0 };
-    for (const p of all) {
-      const u = p.spec?.nodeName === n.metadata.name ? usageOf(p) : undefined;
-      if (u) {
-        total.cpu += u.cpu;
-        total.memory += u.memory;
-      }
-    }
+    const total = totals.get(n.metadata.name ?? '') ?? { cpu: 0, memory: 0 };
     return { kind: 'NodeMetrics', apiVersion: API_VERSION, metadata: { name: n.metadata.name, labels: n.metadata.labels ?? {}, creationTimestamp: stamp }, timestamp: stamp, window: WINDOW, usage: usage(total) };
   });
   if (info.name) {

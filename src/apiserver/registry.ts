@@ -1,6 +1,7 @@
 import type { ResourceDef } from '../api/resource.js';
 import type { Store } from '../storage/store.js';
 import { conversionCodec, identityCodec, type Codec } from './codec.js';
+import { attrsOf } from './filter.js';
 import { WatchCache } from './watchcache.js';
 
 /** A served resource: its definition, where it is stored, its watch cache, and how it reads and writes its stored form. */
@@ -55,7 +56,7 @@ export class Registry {
       const stored = def.storedAs ? storedDef(defs, def.storedAs) : def;
       const prefix = storagePrefix(stored);
       let cache = caches.get(prefix);
-      if (!cache) caches.set(prefix, (cache = new WatchCache({ store, prefix, capacity: 10_000, signal, onError })));
+      if (!cache) caches.set(prefix, (cache = new WatchCache({ store, prefix, capacity: 10_000, signal, onError, attrs: (o) => attrsOf(stored, o) })));
       const codec = def.storedAs ? conversionCodec(def.storedAs) : identityCodec;
       const r: Resource = { def, prefix, cache, codec };
       this.#byPath.set(`${def.group}/${def.version}/${def.resource}`, r);
@@ -72,7 +73,7 @@ export class Registry {
     const stop = new AbortController();
     const signal = AbortSignal.any([this.#signal, stop.signal]);
     const prefix = storagePrefix(def);
-    const cache = new WatchCache({ store, prefix, capacity: 10_000, signal, onError: this.#onError });
+    const cache = new WatchCache({ store, prefix, capacity: 10_000, signal, onError: this.#onError, attrs: (o) => attrsOf(def, o) });
     const r: Resource = { def, prefix, cache, codec: identityCodec, ...(store === this.#store ? {} : { store }) };
     this.#byPath.set(`${def.group}/${def.version}/${def.resource}`, r);
     this.#all.push(r);

@@ -1,23 +1,65 @@
 import type { KubeObject } from '../api/meta.js';
 import type { KeyValue, Store, WatchEvent } from '../storage/store.js';
 
-/** One change as watchers see it: decoded once, serialized once, shared by every watcher. */
-export interface CacheEvent {
-  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  readonly key: string;
-  readonly object: KubeObject;
-  /** The object before this change (MODIFIED and DELETED). */
-  readonly prev: KubeObject | undefined;
-  readonly revision: number;
-  /** `object` as JSON. */
-  readonly json: string;
+/**
+ * What list and watch filters read of an object (upstream's GetAttrs): its
+ * name, namespace, labels and selectable fields, kept beside the JSON so
+ * that the cache need not hold decoded objects.
+ */
+export interface Attrs {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>> | undefined;
+  /** The values of the resource's selectable fields (other than metadata.name and metadata.namespace). */
+  readonly fields: Readonly<Record<string, string>>;
 }
 
-/** A cached object with its JSON. */
-export interface CacheEntry {
-  readonly key: string;
-  readonly object: KubeObject;
-  readonly json: string;
+/**
+ * A cached object: its JSON and its attributes. `object` decodes the JSON on
+ * every access (the cache keeps no decoded copy: a decoded pod weighs twice
+ * its JSON), so a caller reads it once and may modify what it gets.
+ */
+export class CacheEntry {
+  constructor(
+    readonly key: string,
+    readonly json: string,
+    readonly attrs: Attrs,
+  ) {}
+
+  get object(): KubeObject {
+    return JSON.parse(this.json) as KubeObject;
+  }
+}
+
+/** One change as watchers see it: decoded once, serialized once, shared by every watcher. */
+export class CacheEvent {
+  #object: KubeObject | undefined;
+  /** The event's watch lines by type, shared by the watchers it is fanned out to (handlers/watch.ts). */
+  lines: Partial<Record<string, Buffer>> = {};
+  constructor(
+    readonly type: 'ADDED' | 'MODIFIED' | 'DELETED',
+    readonly key: string,
+    /** `object` as JSON. */
+    readonly json: string,
+    readonly attrs: Attrs,
+    /** The attributes before this change (MODIFIED and DELETED). */
+    readonly prevAttrs: Attrs | undefined,
+    readonly revision: number,
+    object?: KubeObject,
+  ) {
+    this.#object = object;
+  }
+
+  /** The object, decoded once and shared by every reader of this event: do not modify it. */
+  get object(): KubeObject {
+    return (this.#object ??= JSON.parse(this.json) as KubeObject);
+  }
+
+  /** Drop the decoded object and the lines (kept only while the event is fanned out; the window holds JSON). */
+  forget(): void {
+    this.#object = undefined;
+    this.lines = {};
+  }
 }
 
 /** Receives each event of a watch. */
@@ -38,6 +80,8 @@ export interface WatchCacheOptions {
   readonly signal: AbortSignal;
   /** Called with errors of the store watch (it is restarted by relisting). */
   readonly onError: (err: unknown) => void;
+  /** The attributes filters read (see filter.ts `attrsOf`). */
+  readonly attrs: (obj: KubeObject) => Attrs;
 }
 
 const metadataStart = '"metadata":{';
@@ -145,7 +189,10 @@ export class WatchCache {
     const res = await store.list(prefix);
     this.#objects.clear();
     this.#sorted.clear();
-    for (const kv of res.items) this.#objects.set(kv.key, { key: kv.key, ...decode(kv) });
+    for (const kv of res.items) {
+      const { object, json } = decode(kv);
+      this.#objects.set(kv.key, new CacheEntry(kv.key, json, this.#options.attrs(object)));
+    }
     this.#events = [];
     this.#revision = res.revision;
     this.#oldest = res.revision;
@@ -181,6 +228,7 @@ export class WatchCache {
   #apply(e: WatchEvent): void {
     const prevEntry = this.#objects.get(e.kv.key);
     const { object, json } = decode(e.kv);
+    const attrs = this.#options.attrs(object);
     this.#invalidate(e.kv.key);
     let type: CacheEvent['type'];
     if (e.type === 'delete') {
@@ -188,9 +236,9 @@ export class WatchCache {
       this.#objects.delete(e.kv.key);
     } else {
       type = prevEntry ? 'MODIFIED' : 'ADDED';
-      this.#objects.set(e.kv.key, { key: e.kv.key, object, json });
+      this.#objects.set(e.kv.key, new CacheEntry(e.kv.key, json, attrs));
     }
-    const event: CacheEvent = { type, key: e.kv.key, object, prev: prevEntry?.object, revision: e.kv.modRevision, json };
+    const event = new CacheEvent(type, e.kv.key, json, attrs, prevEntry?.attrs, e.kv.modRevision, object);
     this.#revision = e.kv.modRevision;
     this.#events.push(event);
     const { capacity } = this.#options;
@@ -199,6 +247,7 @@ export class WatchCache {
       this.#oldest = dropped[dropped.length - 1]?.revision ?? this.#oldest;
     }
     for (const listener of this.#listeners.keys()) listener(event);
+    event.forget();
   }
 
   #closeAll(): void {

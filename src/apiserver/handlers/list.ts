@@ -1,7 +1,8 @@
 import type { KubeObject } from '../../api/meta.js';
 import { isCompacted } from '../../storage/errors.js';
 import { badRequest, expired } from '../errors.js';
-import { buildFilter, type ObjectFilter } from '../filter.js';
+import type { ResourceDef } from '../../api/resource.js';
+import { attrsOf, buildFilter, type ObjectFilter } from '../filter.js';
 import { apiVersionOf, listPrefix } from '../registry.js';
 import { toTable } from '../table.js';
 import { identityCodec, type Codec } from '../codec.js';
@@ -35,7 +36,7 @@ function decodeContinue(token: string, prefix: string): { rv: number; start: str
 }
 
 /** Read a page from the store at a fixed revision, scanning on until `limit` objects pass the filter. */
-async function storePage(ctx: HandlerContext, codec: Codec, prefix: string, filter: ObjectFilter, limit: number, revision: number, start: string | undefined, jsonOnly: boolean): Promise<Page> {
+async function storePage(ctx: HandlerContext, def: ResourceDef, codec: Codec, prefix: string, filter: ObjectFilter, limit: number, revision: number, start: string | undefined, jsonOnly: boolean): Promise<Page> {
   const items: { object?: KubeObject; json: string }[] = [];
   let startKey = start;
   let rev = revision;
@@ -49,7 +50,7 @@ async function storePage(ctx: HandlerContext, codec: Codec, prefix: string, filt
         continue;
       }
       const d = codec.decode(kv);
-      if (!filter || filter(d.object)) items.push(d);
+      if (!filter || filter(attrsOf(def, d.object))) items.push(d);
     }
     const last = res.items[res.items.length - 1];
     if (res.remaining === 0 || !last) return { items, revision: rev, continue: '', remaining: 0 };
@@ -76,16 +77,16 @@ async function readPage(ctx: HandlerContext, call: Call, filter: ObjectFilter): 
     const cache = call.resource.cache;
     await cache.ready();
     const { codec } = call.resource;
-    const all = codec === identityCodec ? cache.list(prefix) : cache.list(prefix).map((e) => codec.view(e));
-    const items = filter ? all.filter((e) => filter(e.object)) : all;
+    const entries = filter ? cache.list(prefix).filter((e) => filter(e.attrs)) : cache.list(prefix);
+    const items = codec === identityCodec ? entries : entries.map((e) => codec.view(e));
     return { items, revision: cache.revision, continue: '', remaining: undefined };
   }
   try {
     if (token) {
       const t = decodeContinue(token, prefix);
-      return await storePage(ctx, call.resource.codec, prefix, filter, limit, t.rv, t.start, jsonOnly);
+      return await storePage(ctx, call.resource.def, call.resource.codec, prefix, filter, limit, t.rv, t.start, jsonOnly);
     }
-    return await storePage(ctx, call.resource.codec, prefix, filter, limit, match === 'Exact' ? Number(rv) : 0, undefined, jsonOnly);
+    return await storePage(ctx, call.resource.def, call.resource.codec, prefix, filter, limit, match === 'Exact' ? Number(rv) : 0, undefined, jsonOnly);
   } catch (err) {
     if (isCompacted(err)) throw expired(token ? tooOldContinue : `too old resource version: ${rv}`);
     throw err;

@@ -1,9 +1,8 @@
-import type { KubeObject } from '../../api/meta.js';
 import { toStatus, expired, badRequest } from '../errors.js';
 import { buildFilter } from '../filter.js';
 import { apiVersionOf, listPrefix } from '../registry.js';
 import { toTable } from '../table.js';
-import type { CacheEvent } from '../watchcache.js';
+import { CacheEvent, type Attrs } from '../watchcache.js';
 import type { Encoded } from '../codec.js';
 import type { Handler } from './context.js';
 import { includeOf } from './read.js';
@@ -11,13 +10,10 @@ import { includeOf } from './read.js';
 /** A watcher whose unsent output passes this many bytes is dropped, as upstream drops unresponsive watchers. */
 const maxBuffered = 16 * 1024 * 1024;
 
-/** Encoded event lines by (served) object and type: made once, written to every watcher that gets them. */
-const lines = new WeakMap<KubeObject, Partial<Record<string, Buffer>>>();
-
+/** The line of an event: made once per cache event while it is fanned out, and written to every watcher that gets it. */
 function eventLine(e: Encoded, type: string): Buffer {
-  let byType = lines.get(e.object);
-  if (!byType) lines.set(e.object, (byType = {}));
-  return (byType[type] ??= Buffer.from(`{"type":"${type}","object":${e.json}}\n`));
+  const line = () => Buffer.from(`{"type":"${type}","object":${e.json}}\n`);
+  return e instanceof CacheEvent ? (e.lines[type] ??= line()) : line();
 }
 
 /**
@@ -68,14 +64,13 @@ export const watch: Handler = async (ctx, call) => {
     res.write(text);
     if (res.writableLength > maxBuffered) finish();
   };
-  const matches = (o: KubeObject | undefined, key: string) =>
-    o !== undefined && key.startsWith(prefix) && (!name || o.metadata.name === name) && (!filter || filter(o));
+  const matches = (a: Attrs | undefined, key: string) => a !== undefined && key.startsWith(prefix) && (!name || a.name === name) && (!filter || filter(a));
   const onEvent = (e: CacheEvent) => {
     lastRevision = e.revision;
+    const now = matches(e.attrs, e.key);
+    const before = e.type === 'MODIFIED' && matches(e.prevAttrs, e.key);
+    if (!now && !before) return;
     const served = codec.view(e);
-    const prev = e.type === 'MODIFIED' && e.prev ? codec.view({ object: e.prev, json: '' }).object : undefined;
-    const now = matches(served.object, e.key);
-    const before = matches(prev, e.key);
     if (e.type === 'DELETED') {
       if (now) send(render('DELETED', served));
     } else if (now) send(render(before ? 'MODIFIED' : 'ADDED', served));
@@ -92,10 +87,7 @@ export const watch: Handler = async (ctx, call) => {
   let from = rvText === '' || rvText === '0' ? cache.revision : Number(rvText);
   if (initial) {
     from = cache.revision;
-    for (const entry of cache.list(prefix)) {
-      const e = codec.view(entry);
-      if (matches(e.object, entry.key)) send(render('ADDED', e));
-    }
+    for (const entry of cache.list(prefix)) if (matches(entry.attrs, entry.key)) send(render('ADDED', codec.view(entry)));
     lastRevision = from;
     if (sendInitial && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
   }
