@@ -63,9 +63,10 @@ export function newNodeLifecycleController(options: NodeLifecycleOptions = {}): 
       await ctx.informers.synced();
       while (!ctx.signal.aborted) {
         const at = now();
+        // Every node, every period: the per-node work is reads of the cache, and writes only for nodes that change.
         for (const node of nodeInf.list()) {
           try {
-            await monitorNode(ctx, structuredClone(node), leaseInf, seen, grace, at);
+            await monitorNode(ctx, node, leaseInf, seen, grace, at);
             await evictPods(ctx, nodeInf.get(node.metadata.name ?? '') ?? node, podInf, at);
           } catch (err) {
             ctx.log('nodelifecycle: sync failed', { node: node.metadata.name, err: err instanceof Error ? err.message : String(err) });
@@ -81,8 +82,13 @@ export function newNodeLifecycleController(options: NodeLifecycleOptions = {}): 
 const conditionsOf = (node: KubeObject) => ((node.status as { conditions?: Condition[] } | undefined)?.conditions ?? []);
 const taintsOf = (node: KubeObject) => ((node.spec as { taints?: Taint[] } | undefined)?.taints ?? []);
 
-/** Mark a silent node Unknown, and keep its not-ready/unreachable taints in step with its Ready condition. */
-async function monitorNode(ctx: ControllerContext, node: KubeObject, leaseInf: Informer, seen: Map<string, { renewTime: string; at: number }>, grace: number, at: Date): Promise<void> {
+/**
+ * Mark a silent node Unknown, and keep its not-ready/unreachable taints in
+ * step with its Ready condition. `node` is the cached object: this only reads
+ * it (every write is a patch built from new arrays), so no copy of each node
+ * every period.
+ */
+async function monitorNode(ctx: ControllerContext, node: Readonly<KubeObject>, leaseInf: Informer, seen: Map<string, { renewTime: string; at: number }>, grace: number, at: Date): Promise<void> {
   const name = node.metadata.name ?? '';
   const renewTime = ((leaseInf.get(`${leaseNamespace}/${name}`)?.spec as { renewTime?: string } | undefined)?.renewTime) ?? '';
   const last = seen.get(name);
@@ -104,12 +110,13 @@ async function monitorNode(ctx: ControllerContext, node: KubeObject, leaseInf: I
   const status = conditions.find((c) => c.type === 'Ready')?.status;
   const want = status === 'Unknown' ? unreachableTaint : status === 'False' ? notReadyTaint : undefined;
   const current = taintsOf(node);
-  const kept = current.filter((t) => (t.key !== unreachableTaint && t.key !== notReadyTaint) || (t.key === want));
-  const next = [...kept];
+  const next = current.filter((t) => (t.key !== unreachableTaint && t.key !== notReadyTaint) || (t.key === want));
+  const kept = next.length;
   for (const effect of ['NoSchedule', 'NoExecute']) {
-    if (want && !kept.some((t) => t.key === want && t.effect === effect)) next.push({ key: want, effect, ...(effect === 'NoExecute' ? { timeAdded: timestamp(at) } : {}) });
+    if (want && !next.some((t) => t.key === want && t.effect === effect)) next.push({ key: want, effect, ...(effect === 'NoExecute' ? { timeAdded: timestamp(at) } : {}) });
   }
-  if (JSON.stringify(next) === JSON.stringify(current)) return;
+  // Unchanged iff nothing was dropped or added: kept taints are the same objects, in order.
+  if (kept === current.length && next.length === kept) return;
   await ctx.client.patch(nodes, '', name, { spec: { taints: next.length ? next : null }, metadata: { resourceVersion: node.metadata.resourceVersion } }, 'merge').catch(ignoreNotFound);
 }
 

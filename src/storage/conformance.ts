@@ -100,7 +100,8 @@ export function conformance(backend: string, factory: SubjectFactory): void {
       assert.equal(await store.count(p), 6);
       const all = await store.list(p);
       assert.equal(all.revision, await store.currentRevision());
-      assert.equal(all.remaining, 0);
+      assert.equal(all.more, false);
+      assert.equal(all.remaining, undefined);
       assert.deepEqual(all.items[0], await store.get(`${p}a`));
     });
 
@@ -112,15 +113,15 @@ export function conformance(backend: string, factory: SubjectFactory): void {
       assert.deepEqual(await keys(`${p}é`), ['é', 'é/x', 'éa']);
       assert.deepEqual(await keys(`${p}日`), ['日本']);
       assert.deepEqual(await keys(`${p}\u{1F600}`), ['\u{1F600}']);
-      const page = await store.list(p, { startKey: `${p}ÿ`, limit: 1 });
-      assert.deepEqual([page.items.map((kv) => kv.value), page.remaining], [['ÿ'], 2]);
+      const page = await store.list(p, { startKey: `${p}ÿ`, limit: 1, count: true });
+      assert.deepEqual([page.items.map((kv) => kv.value), page.more, page.remaining], [['ÿ'], true, 2]);
     });
 
     run('pages at a fixed revision stay consistent while writes happen between them', async (store, p) => {
       const key = (i: number) => `${p}${String(i).padStart(3, '0')}`;
       for (let i = 0; i < 25; i++) await store.create(key(i), `v${i}`);
       const snapshot = await store.list(p);
-      const first = await store.list(p, { limit: 10 });
+      const first = await store.list(p, { limit: 10, count: true });
       assert.equal(first.items.length, 10);
       assert.equal(first.remaining, 15);
       assert.equal(first.revision, snapshot.revision);
@@ -128,18 +129,41 @@ export function conformance(backend: string, factory: SubjectFactory): void {
       await store.delete(key(20), 0);
       await store.create(`${key(12)}a`, 'new');
       const pages = [first];
-      for (let page = first; page.remaining > 0; ) {
+      for (let page = first; page.more; ) {
         const startKey = `${page.items.at(-1)?.key ?? ''}\0`;
-        page = await store.list(p, { limit: 10, startKey, revision: first.revision });
+        page = await store.list(p, { limit: 10, startKey, revision: first.revision, count: true });
         assert.equal(page.revision, first.revision);
         pages.push(page);
       }
-      assert.deepEqual(pages.map((pg) => pg.remaining), [15, 5, 0]);
+      assert.deepEqual(pages.map((pg) => [pg.more, pg.remaining]), [[true, 15], [true, 5], [false, undefined]]);
       assert.deepEqual(pages.flatMap((pg) => pg.items), snapshot.items);
       const now = await store.list(p, { startKey: key(15) });
       assert.deepEqual(now.items.slice(0, 2).map((kv) => kv.value), ['changed', 'v16']);
       assert.equal(now.items.length, 9);
-      assert.equal((await store.list(p, { limit: 100 })).remaining, 0);
+      assert.equal((await store.list(p, { limit: 100 })).more, false);
+    });
+
+    run('a list larger than 4 MiB (gRPC\'s default message limit) is read whole', async (store, p) => {
+      // 900 KiB values stay under etcd's default 1.5 MiB request limit; six of them pass 4 MiB.
+      const big = 'x'.repeat(900 * 1024);
+      for (let i = 0; i < 6; i++) await store.create(`${p}${i}`, big);
+      const all = await store.list(p);
+      assert.deepEqual([all.items.length, all.items.every((kv) => kv.value === big)], [6, true]);
+    });
+
+    run('a page says whether more is left; it counts what is left only when asked', async (store, p) => {
+      const key = (i: number) => `${p}${String(i).padStart(2, '0')}`;
+      for (let i = 0; i < 10; i++) await store.create(key(i), `v${i}`);
+      await store.create(`${p.slice(0, -1)}0`, 'just past the prefix');
+      const page = await store.list(p, { limit: 4 });
+      assert.deepEqual([page.items.length, page.more, page.remaining], [4, true, undefined]);
+      const counted = await store.list(p, { limit: 4, count: true });
+      assert.deepEqual([counted.items, counted.more, counted.remaining], [page.items, true, 6]);
+      // A limit that ends exactly at the last key leaves nothing: no more, nothing to count.
+      const exact = await store.list(p, { limit: 6, startKey: key(4), count: true });
+      assert.deepEqual([exact.items.map((kv) => kv.value), exact.more, exact.remaining], [['v4', 'v5', 'v6', 'v7', 'v8', 'v9'], false, undefined]);
+      const all = await store.list(p, { limit: 10, count: true });
+      assert.deepEqual([all.items.length, all.more, all.remaining], [10, false, undefined]);
     });
 
     run('list at an older revision sees the values of then', async (store, p) => {
@@ -156,8 +180,8 @@ export function conformance(backend: string, factory: SubjectFactory): void {
       ]);
       assert.deepEqual((await store.list(p, { revision: r1 })).items.map((kv) => kv.value), ['a1']);
       assert.deepEqual((await store.list(p)).items.map((kv) => kv.value), ['a2', 'c1']);
-      const paged = await store.list(p, { revision: r2, limit: 1 });
-      assert.deepEqual([paged.items.length, paged.remaining], [1, 1]);
+      const paged = await store.list(p, { revision: r2, limit: 1, count: true });
+      assert.deepEqual([paged.items.length, paged.more, paged.remaining], [1, true, 1]);
     });
 
     run('concurrent updates of one key: exactly one wins per revision, none is lost', async (store, p) => {

@@ -28,6 +28,12 @@ export interface ListOptions {
    * if compacted away, `RangeError` if newer than the current revision.
    */
   readonly revision?: number;
+  /**
+   * Also count the keys left after this page ({@link ListResult.remaining}).
+   * Counting visits every one of them, so a paged walk asks on its first page
+   * only and derives the rest (the pages share one revision).
+   */
+  readonly count?: boolean;
 }
 
 /** The result of {@link Store.list}. */
@@ -35,8 +41,10 @@ export interface ListResult {
   readonly items: readonly KeyValue[];
   /** The revision the list was read at. */
   readonly revision: number;
-  /** Items left after this page (only when `limit` cut the list short). */
-  readonly remaining: number;
+  /** True if `limit` cut the list short: keys are left after this page. */
+  readonly more: boolean;
+  /** How many keys are left after this page: set only when `count` was asked and `more` is true. */
+  readonly remaining?: number;
 }
 
 /** Options of {@link Store.watch}. */

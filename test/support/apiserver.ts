@@ -25,9 +25,11 @@ export interface TestAPIServer {
 }
 
 /** Start an API server for a test; always `stop()` it in an `after`/`finally`. */
-export async function startTestAPIServer(options: { endpoint?: string; bookmarkIntervalMs?: number; dataDir?: string } = {}): Promise<TestAPIServer> {
+export async function startTestAPIServer(options: { endpoint?: string; bookmarkIntervalMs?: number; dataDir?: string; wrapStore?: (store: Store) => Store } = {}): Promise<TestAPIServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-api-'));
-  const store = await openStore(options.endpoint ?? '', { dataDir });
+  const opened = await openStore(options.endpoint ?? '', { dataDir });
+  // A test may watch what the server asks of its store.
+  const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const server = await startAPIServer({
     store,
     dataDir,

@@ -21,28 +21,49 @@ interface Page {
 const tooOldContinue =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
-/** Upstream's continue token: base64 of `{"v":"meta.k8s.io/v1","rv":N,"start":"key"}`. */
-export const encodeContinue = (rv: number, start: string) =>
-  Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+/**
+ * Upstream's continue token, base64 of `{"v":"meta.k8s.io/v1","rv":N,"start":"key"}`,
+ * plus `"remaining"`: the items left after the page it follows (absent under a
+ * selector). Every page of a walk reads at `rv`, so the next page's count is
+ * this one minus its items: only the first page has the store count.
+ */
+export const encodeContinue = (rv: number, start: string, remaining?: number) =>
+  Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start, remaining })).toString('base64url');
 
-function decodeContinue(token: string, prefix: string): { rv: number; start: string } {
+/** Where a page starts: the revision to read at (0: now); after a previous page, its end key and the items left after it if known. */
+interface PageStart {
+  readonly rv: number;
+  readonly start?: string;
+  readonly remaining?: number;
+}
+
+function decodeContinue(token: string, prefix: string): PageStart {
   try {
-    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: number; start?: string };
+    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: number; start?: string; remaining?: unknown };
     if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string' || t.rv <= 0) throw new Error('bad token');
-    return { rv: t.rv, start: prefix + t.start };
+    const { remaining } = t;
+    if (remaining === undefined) return { rv: t.rv, start: prefix + t.start };
+    if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) throw new Error('bad token');
+    return { rv: t.rv, start: prefix + t.start, remaining };
   } catch {
     throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }
 }
 
-/** Read a page from the store at a fixed revision, scanning on until `limit` objects pass the filter. */
-async function storePage(ctx: HandlerContext, def: ResourceDef, codec: Codec, prefix: string, filter: ObjectFilter, limit: number, revision: number, start: string | undefined, jsonOnly: boolean): Promise<Page> {
+/**
+ * Read a page from the store at a fixed revision, scanning on until `limit`
+ * objects pass the filter. `from` is where a previous page ended; without a
+ * filter its `remaining` (if known) saves a count: a filtered walk never counts
+ * (upstream leaves remainingItemCount unset under a selector).
+ */
+async function storePage(ctx: HandlerContext, def: ResourceDef, codec: Codec, prefix: string, filter: ObjectFilter, limit: number, from: PageStart, jsonOnly: boolean): Promise<Page> {
   const items: { object?: KubeObject; json: string }[] = [];
-  let startKey = start;
-  let rev = revision;
+  let startKey = from.start;
+  let rev = from.rv;
+  const count = !filter && from.remaining === undefined;
   for (;;) {
     const want = limit > 0 ? limit - items.length : 0;
-    const res = await ctx.store.list(prefix, { limit: want, revision: rev, ...(startKey ? { startKey } : {}) });
+    const res = await ctx.store.list(prefix, { limit: want, revision: rev, count, ...(startKey ? { startKey } : {}) });
     rev = res.revision;
     for (const kv of res.items) {
       if (jsonOnly) {
@@ -53,10 +74,13 @@ async function storePage(ctx: HandlerContext, def: ResourceDef, codec: Codec, pr
       if (!filter || filter(attrsOf(def, d.object))) items.push(d);
     }
     const last = res.items[res.items.length - 1];
-    if (res.remaining === 0 || !last) return { items, revision: rev, continue: '', remaining: 0 };
+    if (!res.more || !last) return { items, revision: rev, continue: '', remaining: 0 };
     startKey = `${last.key}\x00`;
-    if (items.length >= limit)
-      return { items, revision: rev, continue: encodeContinue(rev, startKey.slice(prefix.length)), remaining: filter ? undefined : res.remaining };
+    if (items.length >= limit) {
+      // Without a filter this loop reads once, so `res.items` is the whole page.
+      const remaining = filter ? undefined : (res.remaining ?? Math.max(0, (from.remaining ?? 0) - res.items.length));
+      return { items, revision: rev, continue: encodeContinue(rev, startKey.slice(prefix.length), remaining), remaining };
+    }
   }
 }
 
@@ -82,11 +106,8 @@ async function readPage(ctx: HandlerContext, call: Call, filter: ObjectFilter): 
     return { items, revision: cache.revision, continue: '', remaining: undefined };
   }
   try {
-    if (token) {
-      const t = decodeContinue(token, prefix);
-      return await storePage(ctx, call.resource.def, call.resource.codec, prefix, filter, limit, t.rv, t.start, jsonOnly);
-    }
-    return await storePage(ctx, call.resource.def, call.resource.codec, prefix, filter, limit, match === 'Exact' ? Number(rv) : 0, undefined, jsonOnly);
+    const from: PageStart = token ? decodeContinue(token, prefix) : { rv: match === 'Exact' ? Number(rv) : 0 };
+    return await storePage(ctx, call.resource.def, call.resource.codec, prefix, filter, limit, from, jsonOnly);
   } catch (err) {
     if (isCompacted(err)) throw expired(token ? tooOldContinue : `too old resource version: ${rv}`);
     throw err;

@@ -63,8 +63,10 @@ export class EtcdStore implements Store {
     const revision = options.revision ?? 0;
     const res = await this.#range(prefix, { key: start, range_end: range.range_end, limit, revision });
     const items = res.kvs.map(toKeyValue);
-    const remaining = limit > 0 && res.more ? Number(res.count) - items.length : 0;
-    return { items, revision: revision > 0 ? revision : Number(res.header.revision), remaining };
+    const more = limit > 0 && res.more;
+    // etcd counts the whole range on every limited read (etcd-io/etcd#16510) and has no way to skip it; reporting it is free here.
+    const remaining = more && options.count === true ? { remaining: Number(res.count) - items.length } : {};
+    return { items, revision: revision > 0 ? revision : Number(res.header.revision), more, ...remaining };
   }
 
   /** {@inheritDoc Store.count} */

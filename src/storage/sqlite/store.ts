@@ -87,10 +87,13 @@ export class SqliteStore implements Store {
       const start = options.startKey !== undefined && options.startKey > prefix ? options.startKey : prefix;
       const revision = at > 0 && at < current ? at : undefined;
       const limit = options.limit ?? 0;
-      const items = log.list({ start, end, revision, limit });
-      const last = items.at(-1);
-      const remaining = limit > 0 && items.length === limit && last ? log.count({ start: `${last.key}\0`, end, revision }) : 0;
-      return { items, revision: revision ?? current, remaining };
+      // One row past the page tells whether more are left without counting them all.
+      const items = log.list({ start, end, revision, limit: limit > 0 ? limit + 1 : 0 });
+      const last = limit > 0 && items.length > limit ? items[limit - 1] : undefined;
+      if (!last) return { items, revision: revision ?? current, more: false };
+      items.length = limit;
+      const remaining = options.count === true ? { remaining: log.count({ start: `${last.key}\0`, end, revision }) } : {};
+      return { items, revision: revision ?? current, more: true, ...remaining };
     });
   }
 
