@@ -1,8 +1,9 @@
+import type { KubeObject } from '../api/meta.js';
 import type { ResourceDef } from '../api/resource.js';
 import type { Store } from '../storage/store.js';
 import { conversionCodec, identityCodec, type Codec } from './codec.js';
 import { attrsOf } from './filter.js';
-import { WatchCache } from './watchcache.js';
+import { WatchCache, type Attrs } from './watchcache.js';
 
 /** A served resource: its definition, where it is stored, its watch cache, and how it reads and writes its stored form. */
 export interface Resource {
@@ -32,6 +33,23 @@ export const storageKey = (r: Resource, namespace: string, name: string) =>
 export const listPrefix = (r: Resource, namespace: string) =>
   r.def.namespaced && namespace ? `${r.prefix}${namespace}/` : r.prefix;
 
+/**
+ * The attributes a shared cache keeps: the stored version's selectable
+ * fields, and those of each version served from it that has others
+ * (events.k8s.io's `regarding.*` on core Events), read from the converted
+ * object.
+ */
+function cacheAttrs(stored: ResourceDef, served: readonly ResourceDef[]): (o: KubeObject) => Attrs {
+  const converting = served.filter((d) => Object.keys(d.fieldSelectors).some((f) => !(f in stored.fieldSelectors)));
+  return (o) => {
+    const attrs = attrsOf(stored, o);
+    if (converting.length === 0) return attrs;
+    const fields = { ...attrs.fields };
+    for (const d of converting) if (d.storedAs) Object.assign(fields, attrsOf(d, d.storedAs.fromStorage(o)).fields);
+    return { ...attrs, fields };
+  };
+}
+
 /** `apiVersion` of a definition: `v1` or `apps/v1`. */
 export const apiVersionOf = (def: Pick<ResourceDef, 'group' | 'version'>) => (def.group ? `${def.group}/${def.version}` : def.version);
 
@@ -56,7 +74,7 @@ export class Registry {
       const stored = def.storedAs ? storedDef(defs, def.storedAs) : def;
       const prefix = storagePrefix(stored);
       let cache = caches.get(prefix);
-      if (!cache) caches.set(prefix, (cache = new WatchCache({ store, prefix, capacity: 10_000, signal, onError, attrs: (o) => attrsOf(stored, o) })));
+      if (!cache) caches.set(prefix, (cache = new WatchCache({ store, prefix, capacity: 10_000, signal, onError, attrs: cacheAttrs(stored, defs.filter((d) => d.storedAs && storedDef(defs, d.storedAs) === stored)) })));
       const codec = def.storedAs ? conversionCodec(def.storedAs) : identityCodec;
       const r: Resource = { def, prefix, cache, codec };
       this.#byPath.set(`${def.group}/${def.version}/${def.resource}`, r);
