@@ -13,7 +13,7 @@
 import { fileURLToPath } from 'node:url';
 import { selectorFromSet, type LabelSelector } from '../../src/api/labels.js';
 import { schedulePod, type Cursor, type Profile } from '../../src/scheduler/algorithm.js';
-import { SchedulerCache } from '../../src/scheduler/cache.js';
+import { cacheCluster, SchedulerCache } from '../../src/scheduler/cache.js';
 import type { Cluster } from '../../src/scheduler/framework.js';
 import { newPodInfo, type PodInfo } from '../../src/scheduler/nodeinfo.js';
 import { defaultFilters, defaultScores } from '../../src/scheduler/plugins/index.js';
@@ -71,31 +71,14 @@ const mkPod = (name: string, rs: number, nodeName?: string): Pod => ({
 function clusterOf(cache: SchedulerCache, replicaSets: number): Cluster {
   const selectors: LabelSelector[][] = [];
   for (let rs = 0; rs < replicaSets; rs++) selectors.push([selectorFromSet({ app: appOf(rs) }), selectorFromSet({ app: appOf(rs), 'pod-template-hash': hashOf(rs) })]);
-  return {
-    nodes: () => cache.nodes(),
-    node: (n) => cache.node(n),
-    podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
-    podsWithAffinity: cache.podsWithAffinity,
-    podCounts: (ns, sel) => cache.podCounts(ns, sel),
-    nodesWithLabel: (k) => cache.nodesWithLabel(k),
-    nominatedOn: () => undefined,
-    hasNominated: false,
-    imageNodes: (n) => cache.imageNodes(n),
-    get hasImages() {
-      return cache.hasImages;
-    },
-    namespaceLabels: () => ({}),
-    pvc: () => undefined,
-    pv: () => undefined,
-    storageClass: () => undefined,
-    volumesOfClass: () => [],
+  return cacheCluster(cache, {
     controllerSelectors: (pi: PodInfo) => {
       // As scheduler.ts does: every Service and ReplicaSet of the namespace is tried against the pod.
       const out: LabelSelector[] = [];
       for (const group of selectors) for (const s of group) if (s.matches(pi.pod.metadata.labels)) out.push(s);
       return out;
     },
-  };
+  });
 }
 
 /** Milliseconds of `schedulePod` per pod on a filled cache. */

@@ -8,6 +8,7 @@
 import type { LabelSelector } from '../api/labels.js';
 import { newPodInfo, NodeInfo, type PodInfo } from './nodeinfo.js';
 import { PodCountIndex, type PodCounts } from './podcounts.js';
+import type { Cluster } from './framework.js';
 import type { Node, Pod } from './types.js';
 
 export class SchedulerCache {
@@ -179,4 +180,34 @@ function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly
   const ka = Object.keys(a ?? {});
   if (ka.length !== Object.keys(b ?? {}).length) return false;
   return ka.every((k) => a?.[k] === b?.[k]);
+}
+
+/**
+ * The scheduler's view of the cluster backed by `cache`, with what the cache
+ * does not know (nominated pods, namespaces, volumes, controllers) from
+ * `parts`; left out, there are none.
+ */
+export function cacheCluster(cache: SchedulerCache, parts: Partial<Pick<Cluster, 'nominatedOn' | 'namespaceLabels' | 'pvc' | 'pv' | 'storageClass' | 'volumesOfClass' | 'controllerSelectors'>> & { hasNominated?: () => boolean } = {}): Cluster {
+  return {
+    nodes: () => cache.nodes(),
+    node: (n) => cache.node(n),
+    podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
+    podsWithAffinity: cache.podsWithAffinity,
+    podCounts: (ns, sel) => cache.podCounts(ns, sel),
+    nodesWithLabel: (k) => cache.nodesWithLabel(k),
+    imageNodes: (n) => cache.imageNodes(n),
+    get hasImages() {
+      return cache.hasImages;
+    },
+    nominatedOn: parts.nominatedOn ?? (() => undefined),
+    get hasNominated() {
+      return parts.hasNominated?.() ?? false;
+    },
+    namespaceLabels: parts.namespaceLabels ?? (() => ({})),
+    pvc: parts.pvc ?? (() => undefined),
+    pv: parts.pv ?? (() => undefined),
+    storageClass: parts.storageClass ?? (() => undefined),
+    volumesOfClass: parts.volumesOfClass ?? (() => []),
+    controllerSelectors: parts.controllerSelectors ?? (() => []),
+  };
 }

@@ -19,10 +19,9 @@ import { Counter, exponentialBuckets, Histogram, register } from '../metrics.js'
 import { EventRecorder, indexers, Informer, isConflict, isNotFound, keyOf, type Client } from '../client/index.js';
 import { schedulePod, type Cursor, type Profile } from './algorithm.js';
 import { AssumeCache } from './assume.js';
-import { SchedulerCache } from './cache.js';
+import { cacheCluster, SchedulerCache } from './cache.js';
 import { Nominator } from './nominator.js';
 import { preempt, PREEMPTION_REASON, type PDB } from './preemption.js';
-import type { Cluster } from './framework.js';
 import { newPodInfo, type PodInfo } from './nodeinfo.js';
 import { selectorOf } from './plugins/helpers.js';
 import { defaultFilters, defaultScores } from './plugins/index.js';
@@ -95,28 +94,16 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   const nominated = new Nominator();
   const queue = new SchedulingQueue({ ...(o.initialBackoffMs !== undefined ? { initialBackoffMs: o.initialBackoffMs } : {}), ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}) });
 
-  const cluster: Cluster = {
-    nodes: () => cache.nodes(),
-    node: (n) => cache.node(n),
-    podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
-    podsWithAffinity: cache.podsWithAffinity,
-    podCounts: (ns, sel) => cache.podCounts(ns, sel),
-    nodesWithLabel: (k) => cache.nodesWithLabel(k),
+  const cluster = cacheCluster(cache, {
     nominatedOn: (n) => nominated.on(n),
-    get hasNominated() {
-      return nominated.size > 0;
-    },
-    imageNodes: (n) => cache.imageNodes(n),
-    get hasImages() {
-      return cache.hasImages;
-    },
+    hasNominated: () => nominated.size > 0,
     namespaceLabels: (ns) => nsInf.get(ns)?.metadata.labels,
     pvc: (ns, n) => pvcCache.get(`${ns}/${n}`),
     pv: (n) => pvCache.get(n),
     volumesOfClass: (c) => pvCache.byIndex('class', c),
     storageClass: (n) => scInf.get(n),
     controllerSelectors: (pi) => controllerSelectors(pi, [svcInf, rcInf], [rsInf, ssInf]),
-  };
+  });
 
   const mine = (p: Pod) => (p.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === name;
   const pending = (p: Pod) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && !isTerminal(p) && mine(p);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { numFeasibleNodesToFind, schedulePod } from '../algorithm.js';
-import { SchedulerCache } from '../cache.js';
+import { cacheCluster, SchedulerCache } from '../cache.js';
 import type { Cluster } from '../framework.js';
 import { newPodInfo } from '../nodeinfo.js';
 import { podRequests } from '../resources.js';
@@ -30,26 +30,7 @@ function clusterOf(nodes: Node[], bound: Pod[] = []): Cluster {
   const cache = new SchedulerCache();
   for (const n of nodes) cache.addOrUpdateNode(n);
   for (const p of bound) cache.addOrUpdatePod(p);
-  return {
-    nodes: () => cache.nodes(),
-    node: (n) => cache.node(n),
-    podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
-    podsWithAffinity: cache.podsWithAffinity,
-    podCounts: (ns, sel) => cache.podCounts(ns, sel),
-    nodesWithLabel: (k) => cache.nodesWithLabel(k),
-    nominatedOn: () => undefined,
-    hasNominated: false,
-    imageNodes: (n) => cache.imageNodes(n),
-    get hasImages() {
-      return cache.hasImages;
-    },
-    namespaceLabels: () => ({}),
-    pvc: () => undefined,
-    pv: () => undefined,
-    storageClass: () => undefined,
-    volumesOfClass: () => [],
-    controllerSelectors: () => [],
-  };
+  return cacheCluster(cache);
 }
 
 const profile = { filters: defaultFilters, scores: defaultScores, random: () => 0.99 };

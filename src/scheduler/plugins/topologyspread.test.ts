@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { selectorFromSet, type LabelSelector } from '../../api/labels.js';
 import { schedulePod } from '../algorithm.js';
-import { SchedulerCache } from '../cache.js';
+import { cacheCluster, SchedulerCache } from '../cache.js';
 import type { Cluster } from '../framework.js';
 import { newPodInfo } from '../nodeinfo.js';
 import type { Node, Pod, PodSpec } from '../types.js';
@@ -27,24 +27,7 @@ const mkPod = (name: string, labels: Record<string, string>, spec: Partial<PodSp
 /** A cluster whose only controller is a ReplicaSet selecting `app: web` (default spreading applies to its pods). */
 function clusterOf(cache: SchedulerCache): Cluster {
   const rs: LabelSelector = selectorFromSet({ app: 'web' });
-  return {
-    nodes: () => cache.nodes(),
-    node: (n) => cache.node(n),
-    podsWithRequiredAntiAffinity: cache.podsWithRequiredAntiAffinity,
-    podsWithAffinity: cache.podsWithAffinity,
-    podCounts: (ns, sel) => cache.podCounts(ns, sel),
-    nodesWithLabel: (k) => cache.nodesWithLabel(k),
-    nominatedOn: () => undefined,
-    hasNominated: false,
-    imageNodes: (n) => cache.imageNodes(n),
-    hasImages: false,
-    namespaceLabels: () => ({}),
-    pvc: () => undefined,
-    pv: () => undefined,
-    storageClass: () => undefined,
-    volumesOfClass: () => [],
-    controllerSelectors: (pi) => (rs.matches(pi.pod.metadata.labels) ? [rs] : []),
-  };
+  return cacheCluster(cache, { controllerSelectors: (pi) => (rs.matches(pi.pod.metadata.labels) ? [rs] : []) });
 }
 
 const profile = { filters: defaultFilters, scores: defaultScores, random: () => 0.99 };
