@@ -112,10 +112,27 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.#synced;
   }
 
-  /** Resolves once the first list is in the cache. */
-  synced(): Promise<void> {
-    if (this.#synced) return Promise.resolve();
-    return new Promise((resolve) => this.#syncWaiters.push(resolve));
+  /**
+   * Resolves true once the first list is in the cache, or false if `signal`
+   * aborts first (client-go's WaitForCacheSync): a component that stops
+   * while its caches fill must not wait for lists it no longer needs.
+   */
+  synced(signal?: AbortSignal): Promise<boolean> {
+    if (this.#synced) return Promise.resolve(true);
+    if (signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(true);
+      };
+      const onAbort = () => {
+        const i = this.#syncWaiters.indexOf(waiter);
+        if (i >= 0) this.#syncWaiters.splice(i, 1);
+        resolve(false);
+      };
+      this.#syncWaiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Lists and watches until `signal` aborts. */
@@ -130,7 +147,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     try {
       while (!signal.aborted) {
         try {
-          if (!this.#lastRV) await this.#relist();
+          if (!this.#lastRV) await this.#relist(signal);
+          if (aborted(signal)) break;
           backoff = 100;
           await this.#client.watch<T>(this.#ref, this.#opts.namespace ?? '', { ...this.#selectors(), resourceVersion: this.#lastRV, allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) }, (e) => this.#apply(e), signal);
         } catch (err) {
@@ -152,12 +170,14 @@ export class Informer<T extends KubeObject = KubeObject> {
     return { ...(this.#opts.labelSelector ? { labelSelector: this.#opts.labelSelector } : {}), ...(this.#opts.fieldSelector ? { fieldSelector: this.#opts.fieldSelector } : {}) };
   }
 
-  async #relist(): Promise<void> {
+  /** List every page into the cache, unless `signal` aborts between pages (a list of 100,000 pods takes a while). */
+  async #relist(signal: AbortSignal): Promise<void> {
     const fresh = new Map<string, T>();
     let cont: string | undefined;
     let rv = '';
     do {
       const page = await this.#client.list<T>(this.#ref, this.#opts.namespace ?? '', { ...this.#selectors(), limit: this.#opts.pageSize ?? 500, ...(cont ? { continue: cont } : {}) });
+      if (aborted(signal)) return;
       for (const o of page.items) fresh.set(keyOf(o), this.#trim(o));
       rv = page.metadata.resourceVersion;
       cont = page.metadata.continue;

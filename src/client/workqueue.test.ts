@@ -35,6 +35,24 @@ test('a waiting get receives the next key; shutdown releases waiters', async () 
   assert.equal(await q.get(), undefined);
 });
 
+test('shutdown drops the keys still queued: workers finish the key in hand and stop', async () => {
+  const q = new WorkQueue();
+  const synced: string[] = [];
+  let release = () => {};
+  const inHand = new Promise<void>((resolve) => (release = resolve));
+  for (const k of ['a', 'b', 'c', 'd']) q.add(k);
+  const done = runWorkers(q, 1, async (k: string) => {
+    synced.push(k);
+    if (k === 'a') await inHand;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  q.shutdown();
+  assert.equal(q.length, 0);
+  release();
+  await done;
+  assert.deepEqual(synced, ['a']);
+});
+
 test('failures back off exponentially until forgotten', () => {
   const q = new WorkQueue(5);
   q.addRateLimited('a');

@@ -87,9 +87,17 @@ export class WorkQueue<K = string> {
     return this.#queue.length;
   }
 
-  /** Stops handing out keys; waiting `get`s resolve undefined. */
+  /**
+   * Stops handing out keys: waiting `get`s resolve undefined, and so does
+   * every later `get`. Keys still queued are dropped, not drained: a
+   * controller that stops (shutdown, lost lease) must not go on working
+   * through a backlog of thousands of keys first; its successor lists
+   * everything again. Keys being processed finish their sync.
+   */
   shutdown(): void {
     this.#shutdown = true;
+    this.#queue.length = 0;
+    this.#dirty.clear();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const w of this.#waiters.splice(0)) w(undefined);

@@ -4,6 +4,7 @@
  * sync function keyed by object, writes through the REST client, and
  * records Events. The controller manager runs them all while it leads.
  */
+import { setMaxListeners } from 'node:events';
 import type { KubeObject } from '../api/meta.js';
 import { EventRecorder, Informer, type Client, type InformerOptions, type ResourceRef } from '../client/index.js';
 
@@ -12,11 +13,16 @@ export class SharedInformers {
   readonly #informers = new Map<string, Informer>();
   readonly #running: Promise<void>[] = [];
   #signal: AbortSignal | undefined;
+  /** Aborts when the signal given to `start` does (a controller may wait for the caches before `start`). */
+  readonly #stop = new AbortController();
 
   constructor(
     readonly client: Client,
     readonly options: Pick<InformerOptions, 'resyncMs' | 'onError'> = {},
-  ) {}
+  ) {
+    // One listener per informer waiting to sync.
+    setMaxListeners(0, this.#stop.signal);
+  }
 
   /** The informer of a resource (all namespaces); started at once if the factory runs already. */
   for<T extends KubeObject = KubeObject>(ref: ResourceRef): Informer<T> {
@@ -33,12 +39,19 @@ export class SharedInformers {
   /** Runs every informer asked for so far, and any asked for later, until `signal` aborts. */
   start(signal: AbortSignal): void {
     this.#signal = signal;
+    if (signal.aborted) this.#stop.abort();
+    else signal.addEventListener('abort', () => this.#stop.abort(), { once: true });
     for (const inf of this.#informers.values()) this.#running.push(inf.run(signal));
   }
 
-  /** Resolves when every informer holds its first list. */
-  async synced(): Promise<void> {
-    await Promise.all([...this.#informers.values()].map((i) => i.synced()));
+  /**
+   * Resolves true when every informer holds its first list, false if the
+   * informers stop first (client-go's WaitForCacheSync): a controller then
+   * returns rather than act on a partial cache.
+   */
+  async synced(): Promise<boolean> {
+    const all = await Promise.all([...this.#informers.values()].map((i) => i.synced(this.#stop.signal)));
+    return all.every(Boolean);
   }
 
   /** Resolves when every informer has stopped (after the signal aborts). */
@@ -66,7 +79,7 @@ export interface Controller {
   /**
    * Register informers and handlers, then work until `ctx.signal` aborts.
    * Called before the informers start; wait for `ctx.informers.synced()`
-   * before acting on the caches.
+   * before acting on the caches, and return if it answers false (stopped).
    */
   run(ctx: ControllerContext): Promise<void>;
 }

@@ -97,7 +97,7 @@ export function newCronJobController(o: { now?: Clock } = {}): Controller {
       };
       cjInf.on({ add: (c) => queue.add(keyOf(c)), update: (_, c) => queue.add(keyOf(c)) });
       jobInf.on({ add: onJob, update: (_, j) => onJob(j), delete: onJob });
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
 
       await runQueue(ctx, 'cronjob', queue, 5, async (key) => {
         const cached = cjInf.get(key);

@@ -44,7 +44,7 @@ export function newEndpointsController(): Controller {
       const queue = new WorkQueue<string>();
       const { services, pods } = watchServicesAndPods(ctx, queue);
       const eps = ctx.informers.for(endpoints);
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
       const kept = new Set<string>();
       await runQueue(ctx, 'endpoint', queue, 4, (key) => syncEndpoints(ctx, services, pods, eps, kept, key));
     },

@@ -60,7 +60,7 @@ export function newEndpointSliceController(options: EndpointSliceControllerOptio
         if (s.metadata.labels?.[managedByLabel] === managedBy) queue.add(`${s.metadata.namespace ?? ''}/${s.metadata.labels[serviceNameLabel] ?? ''}`);
       };
       slices.on({ update: (_, s) => own(s), delete: own });
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
       await runQueue(ctx, 'endpointslice', queue, 4, (key) => syncSlices(ctx, services, pods, slices, key, max));
     },
   };

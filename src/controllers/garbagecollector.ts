@@ -41,7 +41,7 @@ export function newGarbageCollector(options: GarbageCollectorOptions = {}): Cont
     async run(ctx: ControllerContext) {
       const gc = new Collector(ctx);
       await gc.discover();
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
       const rediscover = async () => {
         while (!ctx.signal.aborted) {
           await sleep(options.discoveryIntervalMs ?? 30_000, ctx.signal);

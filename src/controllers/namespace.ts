@@ -55,7 +55,7 @@ export function newNamespaceController(options: NamespaceControllerOptions = {})
         if (ns.metadata.deletionTimestamp) queue.addAfter(keyOf(ns), delay);
       };
       informer.on({ add: enqueue, update: (_, ns) => enqueue(ns) });
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
       await runQueue(ctx, 'namespace', queue, 2, async (name) => {
         const ns = informer.get(name);
         if (!ns?.metadata.deletionTimestamp) return;

@@ -13,7 +13,7 @@
 import type { KubeObject } from '../api/meta.js';
 import { nodes, pods } from '../api/core/index.js';
 import { leases } from '../api/coordination/index.js';
-import { indexers, isNotFound, sleep, type Informer } from '../client/index.js';
+import { aborted, indexers, isNotFound, sleep, type Informer } from '../client/index.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { setCondition, timestamp, type Condition } from './util/run.js';
 
@@ -60,11 +60,13 @@ export function newNodeLifecycleController(options: NodeLifecycleOptions = {}): 
       podInf.addIndex('node', indexers.node);
       /** When the controller last saw each node's Lease renewed (its own clock, as upstream's probe timestamps). */
       const seen = new Map<string, { renewTime: string; at: number }>();
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
       while (!ctx.signal.aborted) {
         const at = now();
         // Every node, every period: the per-node work is reads of the cache, and writes only for nodes that change.
         for (const node of nodeInf.list()) {
+          // Thousands of nodes, each perhaps a write: stop between them rather than finish the pass.
+          if (aborted(ctx.signal)) break;
           try {
             await monitorNode(ctx, node, leaseInf, seen, grace, at);
             await evictPods(ctx, nodeInf.get(node.metadata.name ?? '') ?? node, podInf, at);

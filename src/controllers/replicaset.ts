@@ -158,7 +158,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
           recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${asError(err).message}`);
           throw err;
         }
-      });
+      }, ctx.signal);
       // Creations never attempted will never be observed.
       for (let i = r.ok + (r.err ? 1 : 0); i < n; i++) expectations.observeAdd(key);
       return r.err === undefined ? { deleted } : { err: r.err, deleted };
@@ -195,7 +195,7 @@ async function runReplicaManager(ctx: ControllerContext, k: Kind): Promise<void>
     await putStatus(ctx.client, k.ref, rs, status);
   }
 
-  await ctx.informers.synced();
+  if (!(await ctx.informers.synced())) return;
   await runQueue(ctx, k.name, queue, WORKERS, sync);
 }
 

@@ -34,7 +34,7 @@ export function newResourceQuotaController(): Controller {
       };
       quotas.on({ add: (q) => queue.add(keyOf(q)), update: (_, q) => queue.add(keyOf(q)) });
       for (const inf of watched.values()) inf.on({ add: enqueueNamespace, update: (_, o) => enqueueNamespace(o), delete: enqueueNamespace });
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
 
       const objectsOf = async (group: string, resource: string, namespace: string): Promise<KubeObject[]> => {
         const inf = watched.get(`${group}/${resource}`);

@@ -25,7 +25,7 @@ async function runPerNamespace(ctx: ControllerContext, name: string, controller:
     if (o.metadata.name === name) queue.add(o.metadata.namespace ?? '');
   };
   informer.on({ update: (_, o) => own(o), delete: own });
-  await ctx.informers.synced();
+  if (!(await ctx.informers.synced())) return;
   await runQueue(ctx, controller, queue, 2, async (namespace) => {
     const ns = nsInformer.get(namespace);
     // Nothing new goes into a namespace being deleted (the API server would refuse it anyway).

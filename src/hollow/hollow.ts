@@ -192,14 +192,9 @@ export async function runHollowNodes(o: HollowOptions, signal: AbortSignal): Pro
     sleep(statusMs, signal).then(() => runSpread(list.length, statusMs, heartbeats, (i) => reportStatus(list[i] as NodeState), signal)),
   ];
   signal.addEventListener('abort', () => queue.shutdown(), { once: true });
-  await Promise.race([informer.synced(), new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
-  if (!stopped(signal)) {
+  if (await informer.synced(signal)) {
     log.info('hollow nodes ready', { nodes: list.length, pods: held.size, ms: now() - started });
     o.onReady?.();
   }
   await Promise.all(running);
 }
-
-/** Whether `signal` has aborted (read through a call: an await may have changed it). */
-const stopped = (signal: AbortSignal): boolean => signal.aborted;
-

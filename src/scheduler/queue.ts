@@ -123,8 +123,13 @@ export class SchedulingQueue {
     this.#unschedulable.delete(key);
   }
 
-  /** The next pod to schedule, waiting for one; undefined once closed. */
+  /**
+   * The next pod to schedule, waiting for one; undefined once closed, even
+   * with pods still queued: a scheduler that stops must not first schedule
+   * a backlog of thousands (its successor lists them again).
+   */
   pop(): Promise<QueuedPod | undefined> {
+    if (this.#closed) return Promise.resolve(undefined);
     for (;;) {
       const qp = this.#active.pop();
       if (!qp) break;
@@ -134,7 +139,6 @@ export class SchedulingQueue {
       this.schedulingCycle++;
       return Promise.resolve(qp);
     }
-    if (this.#closed) return Promise.resolve(undefined);
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 

@@ -165,7 +165,12 @@ export async function runSchedulerLoop(o: SchedulerOptions, signal: AbortSignal)
   setMaxListeners(0, signal);
   const running = informers.map((i) => i.run(signal));
   signal.addEventListener('abort', () => queue.close(), { once: true });
-  await Promise.all(informers.map((i) => i.synced()));
+  const synced = await Promise.all(informers.map((i) => i.synced(signal)));
+  if (!synced.every(Boolean)) {
+    // Stopped while the caches filled (a list of many pods takes a while): nothing to schedule from.
+    await Promise.all(running);
+    return;
+  }
   log('scheduler synced', { nodes: cache.nodes().length, pending: queue.size.active });
 
   const profile: Profile = { filters: defaultFilters, scores: defaultScores, percentageOfNodesToScore: o.percentageOfNodesToScore ?? 0 };

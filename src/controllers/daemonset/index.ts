@@ -219,7 +219,7 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
         recorder.event(ds, 'Warning', 'FailedCreate', `Error creating: ${asError(err).message}`);
         throw err;
       }
-    });
+    }, ctx.signal);
     for (let i = r.ok + (r.err === undefined ? 0 : 1); i < creates.length; i++) expectations.observeAdd(key);
     firstErr ??= r.err;
     if (firstErr !== undefined) throw asError(firstErr);
@@ -271,6 +271,6 @@ async function runDaemonSetController(ctx: ControllerContext): Promise<void> {
     await putStatus(ctx.client, daemonSets, ds, status);
   }
 
-  await ctx.informers.synced();
+  if (!(await ctx.informers.synced())) return;
   await runQueue(ctx, 'daemonset', queue, WORKERS, sync);
 }

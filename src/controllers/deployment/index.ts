@@ -80,6 +80,6 @@ async function runDeploymentController(ctx: ControllerContext): Promise<void> {
     await syncDeployment({ client: ctx.client, recorder, now: Date.now, requeueAfter: (x, ms) => queue.addAfter(keyOf(x), ms) }, d, rsList, podsByRS);
   };
 
-  await ctx.informers.synced();
+  if (!(await ctx.informers.synced())) return;
   await runQueue(ctx, 'deployment', queue, WORKERS, sync);
 }

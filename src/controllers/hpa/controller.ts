@@ -72,7 +72,7 @@ export function newHPAController(o: HPAControllerOptions = {}): Controller {
       const recommendations = new Map<string, Timed[]>();
       const scaleEvents = new Map<string, Timed[]>();
       hpas.on({ add: (h) => queue.add(keyOf(h)), update: (a, b) => a.metadata.generation !== b.metadata.generation && queue.add(keyOf(b)), delete: (h) => recommendations.delete(keyOf(h)) });
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
 
       const sync = async (key: string) => {
         const cached = hpas.get(key);

@@ -70,7 +70,7 @@ export function newJobController(o: JobControllerOptions = {}): Controller {
       };
       jobInf.on({ add: (j) => queue.add(keyOf(j)), update: (_, j) => queue.add(keyOf(j)), delete: (j) => queue.add(keyOf(j)) });
       podInf.on({ add: (p) => onPod(p, 'add'), update: (old, p) => onPod(p, 'update', old), delete: (p) => onPod(p, 'delete') });
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
 
       const sync = async (key: string): Promise<void> => {
         const cached = jobInf.get(key);

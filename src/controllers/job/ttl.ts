@@ -31,7 +31,7 @@ export function newTTLAfterFinishedController(o: { now?: Clock } = {}): Controll
         if (expiresAt(j) !== undefined) queue.add(keyOf(j));
       };
       inf.on({ add: enqueue, update: (_, j) => enqueue(j) });
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
       await runQueue(ctx, 'ttl-after-finished', queue, 2, async (key) => {
         const job = inf.get(key);
         const at = job ? expiresAt(job) : undefined;

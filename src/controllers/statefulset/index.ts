@@ -238,6 +238,6 @@ async function runStatefulSetController(ctx: ControllerContext): Promise<void> {
     await putStatus(ctx.client, statefulSets, set, status);
   }
 
-  await ctx.informers.synced();
+  if (!(await ctx.informers.synced())) return;
   await runQueue(ctx, 'statefulset', queue, WORKERS, sync);
 }

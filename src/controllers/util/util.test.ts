@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { slowStartBatch } from './batch.js';
 import { computeHash, safeEncode, semanticEqual } from './hash.js';
 import { scaledValue } from './intstr.js';
 import { nodeMatches, targetNode, tolerates, untoleratedTaints } from './nodes.js';
@@ -69,4 +70,21 @@ test('node selector, required affinity (labels and metadata.name) and taints dec
   assert.ok(tolerates({ key: 'gpu', operator: 'Equal', value: 'yes', effect: 'NoSchedule' }, { key: 'gpu', value: 'yes', effect: 'NoSchedule' }));
   assert.ok(!tolerates({ key: 'gpu', value: 'no' }, { key: 'gpu', value: 'yes', effect: 'NoSchedule' }));
   assert.ok(tolerates({ operator: 'Exists' }, { key: 'any', effect: 'NoExecute' }));
+});
+
+test('slowStartBatch stops before the next batch once the signal aborts, with no error', async () => {
+  const stop = new AbortController();
+  const calls: number[] = [];
+  const r = await slowStartBatch(
+    500,
+    (i) => {
+      calls.push(i);
+      // Aborted during the batch of 4 (calls 3 to 6): that batch completes, no later one starts.
+      if (i === 4) stop.abort();
+      return Promise.resolve();
+    },
+    stop.signal,
+  );
+  assert.deepEqual(calls, [0, 1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(r, { ok: 7 });
 });

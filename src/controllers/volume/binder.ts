@@ -63,7 +63,7 @@ export function newVolumeBinderController(): Controller {
         if (p.spec?.nodeName) for (const v of p.spec.volumes ?? []) if (v.persistentVolumeClaim) queue.add(`pod:${keyOf(p)}`);
       };
       podInf.on({ add: onPod, update: (_, p) => onPod(p) });
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
       const classNamed = (name: string) => (name ? classes.get(name) : undefined);
       // Upstream's recorder folds repeats into one Event with a count; this one records each reason once per claim.
       const said = new Set<string>();

@@ -61,7 +61,7 @@ export function newLocalPathProvisioner(o: { dir?: string } = {}): Controller {
       const queue = new WorkQueue();
       pvcs.on({ add: (c) => queue.add(`claim:${keyOf(c)}`), update: (_, c) => queue.add(`claim:${keyOf(c)}`) });
       pvs.on({ add: (v) => queue.add(`volume:${keyOf(v)}`), update: (_, v) => queue.add(`volume:${keyOf(v)}`) });
-      await ctx.informers.synced();
+      if (!(await ctx.informers.synced())) return;
       try {
         await ctx.client.create(storageClasses, '', localPathClass);
       } catch (err) {
