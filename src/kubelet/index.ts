@@ -1,0 +1,8 @@
+// The kubelet's public surface: the node's container runtime and its CRI client.
+export { startContainerd, type ContainerdHandle, type StartContainerdOptions } from './containerd/supervisor.js';
+export { containerdConfig, containerdPaths, DEFAULT_CNI_BIN_DIR, type ContainerdPaths } from './containerd/config.js';
+export { findExecutable, RUNTIME_APT_INSTALL } from './containerd/binaries.js';
+export { CRI_API_VERSION, criAddress, newCriClient, type CriCallOptions, type CriClient, type CriClientOptions } from './cri/client.js';
+export { CriError, isCriNotFound, isCriUnavailable, type CriErrorCode } from './cri/errors.js';
+export type * from './cri/types.js';
+export { isRuntimeSetupError, RuntimeSetupError, type RuntimeSetupErrorCode } from './errors.js';
