@@ -91,3 +91,30 @@ test('a missing required reference is a CreateContainerConfigError message as up
   assert.deepEqual((await run([], [{ configMapRef: { name: 'gone', optional: true } }])).env, []);
   await assert.rejects(run([{ name: 'X', valueFrom: { fieldRef: { fieldPath: 'spec.bogus' } } }]), (e: unknown) => e instanceof EnvError);
 });
+
+test('service links as upstream: the namespace\'s Services (unless disabled) and always default/kubernetes; the container\'s own variables win', async () => {
+  const svc = (namespace: string, name: string, clusterIP: string, ports: { name?: string; port: number; protocol?: string }[]) => ({ metadata: { name, namespace }, spec: { clusterIP, ports } });
+  const services = [
+    svc('default', 'kubernetes', '10.43.0.1', [{ name: 'https', port: 443 }]),
+    svc('shop', 'redis-master', '10.43.0.20', [{ port: 6379 }]),
+    svc('shop', 'dns', '10.43.0.10', [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }]),
+    svc('shop', 'headless', 'None', [{ port: 80 }]),
+    svc('other', 'elsewhere', '10.43.0.30', [{ port: 80 }]),
+  ];
+  const env = new Map((await containerEnv(pod, { name: 'app', env: [{ name: 'REDIS_MASTER_SERVICE_PORT', value: 'mine' }, { name: 'ADDR', value: '$(REDIS_MASTER_SERVICE_HOST):6379' }] }, { ...sources, services })).env);
+  assert.equal(env.get('KUBERNETES_SERVICE_HOST'), '10.43.0.1');
+  assert.equal(env.get('KUBERNETES_SERVICE_PORT_HTTPS'), '443');
+  assert.equal(env.get('KUBERNETES_PORT_443_TCP'), 'tcp://10.43.0.1:443');
+  assert.equal(env.get('REDIS_MASTER_SERVICE_HOST'), '10.43.0.20');
+  assert.equal(env.get('REDIS_MASTER_SERVICE_PORT'), 'mine');
+  assert.equal(env.get('ADDR'), '10.43.0.20:6379');
+  assert.equal(env.get('REDIS_MASTER_PORT'), 'tcp://10.43.0.20:6379');
+  assert.equal(env.get('REDIS_MASTER_PORT_6379_TCP_ADDR'), '10.43.0.20');
+  assert.equal(env.get('DNS_PORT'), 'udp://10.43.0.10:53');
+  assert.equal(env.get('DNS_PORT_53_UDP_PROTO'), 'udp');
+  assert.equal(env.get('DNS_SERVICE_PORT_DNS_TCP'), '53');
+  assert.equal(env.has('HEADLESS_SERVICE_HOST'), false);
+  assert.equal(env.has('ELSEWHERE_SERVICE_HOST'), false);
+  const off = new Map((await containerEnv({ ...pod, spec: { ...pod.spec, enableServiceLinks: false } }, { name: 'app' }, { ...sources, services })).env);
+  assert.deepEqual([off.has('REDIS_MASTER_SERVICE_HOST'), off.get('KUBERNETES_SERVICE_HOST')], [false, '10.43.0.1']);
+});

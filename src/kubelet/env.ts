@@ -36,8 +36,16 @@ export interface EnvContainer extends DownwardContainer {
   readonly args?: readonly string[];
 }
 
+/** The parts of a Service its environment variables come from. */
+export interface EnvService {
+  readonly metadata: { readonly name?: string; readonly namespace?: string };
+  readonly spec?: { readonly clusterIP?: string; readonly ports?: readonly { readonly name?: string; readonly port: number; readonly protocol?: string }[] };
+}
+
 /** Reads ConfigMaps and Secrets of the pod's namespace; undefined when absent. Secret data is base64, as stored. */
 export interface EnvSources {
+  /** Services of the pod's namespace and the `kubernetes` Service of `default`, for the service links (absent: none). */
+  readonly services?: readonly EnvService[];
   configMap(name: string): Promise<{ data?: Record<string, string> } | undefined>;
   secret(name: string): Promise<{ data?: Record<string, string> } | undefined>;
   /** The node's allocatable, for `limits.*` a container does not set. */
@@ -98,8 +106,9 @@ export function expand(text: string, lookup: (name: string) => string | undefine
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
 /** The environment of `container` in `pod`; throws EnvError for a required reference that is missing. */
-export async function containerEnv(pod: DownwardPod, container: EnvContainer, sources: EnvSources): Promise<ContainerEnv> {
+export async function containerEnv(pod: DownwardPod & { spec?: { enableServiceLinks?: boolean } }, container: EnvContainer, sources: EnvSources): Promise<ContainerEnv> {
   const ns = pod.metadata.namespace ?? '';
+  const services = serviceEnv(sources.services ?? [], ns, pod.spec?.enableServiceLinks ?? true);
   const vars = new Map<string, string>();
   const warnings: string[] = [];
   for (const from of container.envFrom ?? []) {
@@ -120,13 +129,58 @@ export async function containerEnv(pod: DownwardPod, container: EnvContainer, so
     }
     if (invalid.length) warnings.push(`Keys [${invalid.sort().join(', ')}] from the EnvFrom ${kind} ${ns}/${name} were skipped since they are considered invalid environment variable names.`);
   }
-  for (const e of container.env ?? []) vars.set(e.name, await envValue(pod, container, e, vars, sources));
+  for (const e of container.env ?? []) vars.set(e.name, await envValue(pod, container, e, (n) => vars.get(n) ?? services.get(n), sources));
+  // Service links come last and never override the container's own variables.
+  for (const [k, v] of services) if (!vars.has(k)) vars.set(k, v);
   return { env: [...vars], warnings };
 }
 
-async function envValue(pod: DownwardPod, container: EnvContainer, e: EnvVar, defined: ReadonlyMap<string, string>, sources: EnvSources): Promise<string> {
+/** `my-svc` → `MY_SVC`, as upstream's makeEnvVariableName. */
+const envName = (service: string) => service.toUpperCase().replace(/-/g, '_');
+
+/**
+ * The service links of a pod in `namespace` (upstream's getServiceEnvVarMap
+ * and envvars.FromServices): for each Service with a cluster IP, of the
+ * namespace when `enableServiceLinks`, and always `default/kubernetes`:
+ * `X_SERVICE_HOST`, `X_SERVICE_PORT`, `X_SERVICE_PORT_NAME` per named port,
+ * and Docker's link variables `X_PORT`, `X_PORT_80_TCP`, `…_PROTO`, `…_PORT`, `…_ADDR`.
+ */
+export function serviceEnv(services: readonly EnvService[], namespace: string, enableServiceLinks: boolean): Map<string, string> {
+  const chosen = new Map<string, EnvService>();
+  for (const s of services) {
+    const name = s.metadata.name ?? '';
+    const ip = s.spec?.clusterIP;
+    if (!ip || ip === 'None') continue;
+    if (s.metadata.namespace === 'default' && name === 'kubernetes') {
+      if (!chosen.has(name)) chosen.set(name, s);
+    } else if (s.metadata.namespace === namespace && enableServiceLinks) chosen.set(name, s);
+  }
+  const out = new Map<string, string>();
+  for (const [name, s] of chosen) {
+    const prefix = envName(name);
+    const ip = s.spec?.clusterIP ?? '';
+    const ports = s.spec?.ports ?? [];
+    out.set(`${prefix}_SERVICE_HOST`, ip);
+    if (ports[0]) out.set(`${prefix}_SERVICE_PORT`, String(ports[0].port));
+    for (const p of ports) if (p.name) out.set(`${prefix}_SERVICE_PORT_${envName(p.name)}`, String(p.port));
+    ports.forEach((p, i) => {
+      const proto = (p.protocol ?? 'TCP').toUpperCase();
+      const hostPort = ip.includes(':') ? `[${ip}]:${String(p.port)}` : `${ip}:${String(p.port)}`;
+      const url = `${proto.toLowerCase()}://${hostPort}`;
+      if (i === 0) out.set(`${prefix}_PORT`, url);
+      const pp = `${prefix}_PORT_${String(p.port)}_${proto}`;
+      out.set(pp, url);
+      out.set(`${pp}_PROTO`, proto.toLowerCase());
+      out.set(`${pp}_PORT`, String(p.port));
+      out.set(`${pp}_ADDR`, ip);
+    });
+  }
+  return out;
+}
+
+async function envValue(pod: DownwardPod, container: EnvContainer, e: EnvVar, defined: (name: string) => string | undefined, sources: EnvSources): Promise<string> {
   const from = e.valueFrom;
-  if (!from) return expand(e.value ?? '', (n) => defined.get(n));
+  if (!from) return expand(e.value ?? '', defined);
   const ns = pod.metadata.namespace ?? '';
   try {
     if (from.fieldRef) return fieldRefValue(pod, from.fieldRef.fieldPath);
