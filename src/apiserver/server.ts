@@ -28,6 +28,7 @@ import { Registry } from './registry.js';
 import { asObject, decodeBody, parseRequestInfo, readBody, type RequestInfo } from './request.js';
 import { findReview, serveReview } from './reviews.js';
 import { serveMetrics } from './metrics.js';
+import { podLog } from './handlers/podlog.js';
 import { exposition } from '../metrics.js';
 import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
@@ -143,6 +144,10 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     const post = resource && info.verb === 'create' && info.name ? postSubresources[`${resource.def.group}/${resource.def.kind}/${sub}`] : undefined;
     if (resource && post && info.namespace) {
       send(res, (await post(ctx, { info, resource, query: url.searchParams, req, res, wantsTable: false })) ?? { code: 201, body: {} });
+      return;
+    }
+    if (resource && sub === 'log' && info.verb === 'get' && resource.def.kind === 'Pod' && !resource.def.group && info.namespace) {
+      await podLog(ctx, { info, resource, query: url.searchParams, req, res, wantsTable: false }, { cert: pki.adminCert, key: pki.adminKey });
       return;
     }
     const knownSub = (sub === 'status' && resource?.def.hasStatus) || (sub === 'scale' && resource?.def.scale) || (sub === 'finalize' && resource?.def.kind === 'Namespace' && !resource.def.group);
