@@ -106,7 +106,7 @@ export async function startContainerd(): Promise<ContainerdProcess> {
     process.off('exit', killNow);
     if (state.running && child.pid !== undefined) {
       process.kill(child.pid, 'SIGTERM');
-      if (await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]) === false) process.kill(child.pid, 'SIGKILL');
+      if (!(await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]))) process.kill(child.pid, 'SIGKILL');
       await exited;
     }
     for (const pid of shimPids(address)) process.kill(pid, 'SIGKILL');
