@@ -95,3 +95,11 @@ void test('--node-monitor-grace-period takes a Go duration', () => {
   assert.equal(grace('1.5h'), 5_400_000);
   assert.equal(grace('2500ms'), 2500);
 });
+
+void test('a list flag collects every value in order; other flags keep the last', () => {
+  const listSpecs = { tag: { type: 'list', placeholder: 'NAME', description: 'tag' }, out: { type: 'string', description: 'out' } } as const satisfies FlagSpecs;
+  const p = parseFlags(listSpecs, ['--tag', 'a:1', '--out=x', '--tag=b:2', '--out', 'y']);
+  assert.deepEqual(p.values, { tag: ['a:1', 'b:2'], out: 'y' });
+  assert.equal(parseFlags(listSpecs, []).values.tag, undefined);
+  assert.match(formatFlags(listSpecs), /--tag NAME\s+tag \(may repeat\)/);
+});

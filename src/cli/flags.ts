@@ -1,6 +1,9 @@
-/** One command-line flag: `--name value`, `--name=value`, or `--name` alone for booleans. */
+/**
+ * One command-line flag: `--name value`, `--name=value`, or `--name` alone
+ * for booleans. A `list` flag may repeat; its values collect in order.
+ */
 export interface FlagSpec {
-  readonly type: 'string' | 'number' | 'boolean';
+  readonly type: 'string' | 'number' | 'boolean' | 'list';
   readonly description: string;
   /** Applied when the flag is absent. */
   readonly default?: string | number | boolean;
@@ -15,7 +18,7 @@ export interface FlagSpec {
 /** A command's flags, by name without the leading `--`. */
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-type ValueOf<F extends FlagSpec> = F['type'] extends 'boolean' ? boolean : F['type'] extends 'number' ? number : string;
+type ValueOf<F extends FlagSpec> = F['type'] extends 'boolean' ? boolean : F['type'] extends 'number' ? number : F['type'] extends 'list' ? string[] : string;
 
 /** Parsed flag values; absent when neither given nor defaulted. */
 export type FlagValues<S extends FlagSpecs> = { -readonly [K in keyof S]?: ValueOf<S[K]> };
@@ -47,13 +50,14 @@ export class FlagError extends Error {
 
 /**
  * Parse `argv` against `specs`. Unknown flags, missing values and values
- * of the wrong type throw {@link FlagError}; the last of repeated flags wins.
+ * of the wrong type throw {@link FlagError}; the last of repeated flags wins,
+ * except for `list` flags, which collect every value.
  *
  * @example
  * const { values } = parseFlags({ port: { type: 'number', default: 6443, description: 'port' } }, ['--port=7443']);
  */
 export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[]): ParsedFlags<S> {
-  const values: Record<string, string | number | boolean> = {};
+  const values: Record<string, string | number | boolean | string[]> = {};
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.default !== undefined) values[name] = spec.default;
   }
@@ -87,7 +91,10 @@ export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[
       text = next;
       i++;
     }
-    values[name] = convert(name, spec, text);
+    const value = convert(name, spec, text);
+    const list = values[name];
+    if (spec.type === 'list') values[name] = [...(Array.isArray(list) ? list : []), String(value)];
+    else values[name] = value;
   }
   return { values: values as FlagValues<S>, args, help };
 }
@@ -105,6 +112,7 @@ function convert(name: string, spec: FlagSpec, text: string | undefined): string
       return n;
     }
     case 'string':
+    case 'list':
       if (text === undefined) throw invalid('want a value');
       if (spec.choices !== undefined && !spec.choices.includes(text)) throw invalid(`want one of ${spec.choices.join(', ')}`);
       return text;
@@ -116,7 +124,8 @@ export function formatFlags(specs: FlagSpecs): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
     const value = spec.type === 'boolean' ? '' : ` ${spec.placeholder ?? (spec.choices?.join('|') || spec.type)}`;
     const def = spec.defaultText ?? (spec.default === undefined || spec.default === false ? undefined : String(spec.default));
-    return { left: `--${name}${value}`, right: spec.description + (def === undefined ? '' : ` (default: ${def})`) };
+    const repeat = spec.type === 'list' ? ' (may repeat)' : '';
+    return { left: `--${name}${value}`, right: spec.description + repeat + (def === undefined ? '' : ` (default: ${def})`) };
   });
   rows.push({ left: '--help, -h', right: 'show this help' });
   const width = Math.max(...rows.map((r) => r.left.length));

@@ -33,7 +33,7 @@ void test('an unknown flag or command exits 2 with a clear message', () => {
 });
 
 void test('roles of later versions say so and exit 1', () => {
-  for (const role of ['agent', 'image']) {
+  for (const role of ['agent']) {
     const r = run(role);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /not implemented yet in this version/);
@@ -51,4 +51,13 @@ void test('skiff hollow: --help lists the flags; a missing --server or CA is a c
   const noCA = run('hollow', '--server', 'https://127.0.0.1:1', '--token', 't', '--ca-file', '/nonexistent/ca.crt');
   assert.equal(noCA.status, 1);
   assert.match(noCA.stderr, /NoCA: cannot read the cluster CA \/nonexistent\/ca\.crt/);
+});
+
+void test('skiff image: build and import have help; a bad command line exits 2', () => {
+  assert.match(run('image', 'build', '--help').stdout, /--binary PATH/);
+  assert.match(run('image', 'import', '--help').stdout, /--data-dir DIR/);
+  const bad = run('image', 'build', '--binary', '/bin/ls', '-o', 'x.tar');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--tag NAME is required/);
+  assert.equal(run('image', 'frob').status, 2);
 });

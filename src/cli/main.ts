@@ -22,7 +22,7 @@ Flags:
 
 Run 'skiff COMMAND --help' for the flags of a command.`;
 
-const NOT_YET = new Set(['agent', 'image']);
+const NOT_YET = new Set(['agent']);
 
 /** Version of skiff, from package.json (dist/src/cli/main.js is three folders below it). */
 function version(): string {
@@ -43,6 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'server') return server(rest);
   if (command === 'hollow') return hollow(rest);
+  if (command === 'image') return (await import('./image.js')).runImage(rest);
   if (NOT_YET.has(command)) {
     process.stderr.write(`skiff ${command}: not implemented yet in this version\n`);
     return 1;
