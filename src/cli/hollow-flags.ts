@@ -1,20 +1,12 @@
-import { join as joinPath, resolve } from 'node:path';
 import { quantityValue } from '../api/quantity.js';
 import type { LogFormat, LogLevel } from '../log.js';
-import { FlagError, type FlagSpecs, type FlagValues } from './flags.js';
+import { type FlagSpecs, type FlagValues } from './flags.js';
+import { joinFlags, joinOf, type Join } from './join-flags.js';
 import { checkCIDR, checkIP, invalid } from './server-flags.js';
 
 /** Flags of `skiff hollow` (k3s agent names where the agent has the flag, the kubelet's otherwise). */
 export const hollowFlags = {
-  server: { type: 'string', placeholder: 'URL', description: 'API server to join: https://HOST:PORT' },
-  token: { type: 'string', placeholder: 'TOKEN', description: "the server's --token (DIR/token on the server)" },
-  'ca-file': {
-    type: 'string',
-    placeholder: 'FILE',
-    description: "PEM of the cluster CA that the server's certificate must be signed by",
-    defaultText: 'DIR/tls/ca.crt of a server on this machine with the default --data-dir',
-  },
-  kubeconfig: { type: 'string', placeholder: 'FILE', description: 'join with this kubeconfig (server, CA, credentials) instead of --server/--token' },
+  ...joinFlags,
   nodes: { type: 'number', placeholder: 'N', default: 1, description: 'how many simulated nodes to run' },
   'node-name-prefix': { type: 'string', placeholder: 'PREFIX', default: 'hollow-node-', description: 'nodes are named PREFIX0, PREFIX1, …; give each process its own' },
   'cluster-cidr': { type: 'string', placeholder: 'CIDR', default: '10.42.0.0/16', description: "pod IP range the nodes' pod CIDRs come from" },
@@ -31,8 +23,8 @@ export const hollowFlags = {
   'log-format': { type: 'string', choices: ['logfmt', 'json'], default: 'logfmt', description: 'format of log lines on stderr' },
 } as const satisfies FlagSpecs;
 
-/** How `skiff hollow` reaches the server: a kubeconfig, or server, token and the CA to trust. */
-export type HollowJoin = { readonly kubeconfig: string } | { readonly server: string; readonly token: string; readonly caFile: string };
+/** How `skiff hollow` reaches the server. */
+export type HollowJoin = Join;
 
 /** Everything `skiff hollow` runs with, checked. */
 export interface HollowCLIOptions {
@@ -73,16 +65,7 @@ function positive(flag: string, n: number, max = Number.MAX_SAFE_INTEGER): numbe
 
 /** Check every value and resolve the join: `--kubeconfig`, or `--server` and `--token` with `--ca-file` (default: the local server's CA). */
 export function hollowOptions(values: FlagValues<typeof hollowFlags>, env: HollowEnv): HollowCLIOptions {
-  let join: HollowJoin;
-  if (values.kubeconfig !== undefined) join = { kubeconfig: resolve(env.cwd, values.kubeconfig) };
-  else {
-    const server = values.server;
-    if (server === undefined) throw new FlagError('MissingValue', 'server', '--server URL (or --kubeconfig FILE) is required');
-    if (!/^https:\/\/[^/]+$/.test(server)) throw invalid('server', server, 'want https://HOST:PORT');
-    if (values.token === undefined) throw new FlagError('MissingValue', 'token', "--token TOKEN (the server's) is required with --server");
-    const caFile = values['ca-file'] ?? joinPath(env.uid === 0 ? '/var/lib/skiff' : joinPath(env.home, '.skiff'), 'tls', 'ca.crt');
-    join = { server, token: values.token, caFile: resolve(env.cwd, caFile) };
-  }
+  const join = joinOf(values, env);
   const prefix = values['node-name-prefix'] ?? 'hollow-node-';
   if (!/^[a-z0-9]([a-z0-9.-]{0,240})?$/.test(prefix)) throw invalid('node-name-prefix', prefix, 'want the start of a DNS subdomain name (lower case letters, digits, "-" and ".")');
   const nodeCPU = values['node-cpu'] ?? '4';

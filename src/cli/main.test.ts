@@ -32,12 +32,20 @@ void test('an unknown flag or command exits 2 with a clear message', () => {
   assert.match(cmd.stderr, /unknown command/);
 });
 
-void test('roles of later versions say so and exit 1', () => {
-  for (const role of ['agent']) {
-    const r = run(role);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /not implemented yet in this version/);
-  }
+void test('skiff agent: --help lists the flags; a missing --server, a bad endpoint or node name is a clear error', () => {
+  const help = run('agent', '--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /--runtime containerd\|fake/);
+  assert.match(help.stdout, /--container-runtime-endpoint URL/);
+  const noServer = run('agent', '--runtime', 'fake');
+  assert.equal(noServer.status, 2);
+  assert.match(noServer.stderr, /skiff agent: --server URL \(or --kubeconfig FILE\) is required/);
+  const endpoint = run('agent', '--server', 'https://127.0.0.1:6443', '--token', 't', '--container-runtime-endpoint', 'tcp://x');
+  assert.equal(endpoint.status, 2);
+  assert.match(endpoint.stderr, /container-runtime-endpoint.*want unix:\/\/\/PATH/);
+  const name = run('agent', '--server', 'https://127.0.0.1:6443', '--token', 't', '--node-name', 'Bad_Name');
+  assert.equal(name.status, 2);
+  assert.match(name.stderr, /node-name/);
 });
 
 void test('skiff hollow: --help lists the flags; a missing --server or CA is a clear error', () => {

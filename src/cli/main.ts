@@ -22,8 +22,6 @@ Flags:
 
 Run 'skiff COMMAND --help' for the flags of a command.`;
 
-const NOT_YET = new Set(['agent']);
-
 /** Version of skiff, from package.json (dist/src/cli/main.js is three folders below it). */
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -44,10 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'server') return server(rest);
   if (command === 'hollow') return hollow(rest);
   if (command === 'image') return (await import('./image.js')).runImage(rest);
-  if (NOT_YET.has(command)) {
-    process.stderr.write(`skiff ${command}: not implemented yet in this version\n`);
-    return 1;
-  }
+  if (command === 'agent') return agent(rest);
   process.stderr.write(`skiff: unknown command ${JSON.stringify(command)}\nRun 'skiff --help' for usage.\n`);
   return 2;
 }
@@ -90,6 +85,26 @@ async function hollow(argv: readonly string[]): Promise<number> {
   }
   const { runHollow } = await import('./hollow.js');
   return runRole('hollow', options, (signal, log) => runHollow(options, signal, log));
+}
+
+async function agent(argv: readonly string[]): Promise<number> {
+  const { agentFlags, agentOptions } = await import('./agent-flags.js');
+  let options;
+  try {
+    const parsed = parseFlags(agentFlags, argv);
+    if (parsed.help) {
+      process.stdout.write(`Usage:\n  skiff agent --server https://HOST:PORT --token TOKEN [--ca-file FILE] [flags]\n\nRun a node that joins a server.\n\nFlags:\n${formatFlags(agentFlags)}\n`);
+      return 0;
+    }
+    if (parsed.args.length > 0) throw new FlagError('InvalidValue', '', `unexpected argument ${JSON.stringify(parsed.args[0])}`);
+    options = agentOptions(parsed.values, { uid: process.getuid?.() ?? -1, home: homedir(), hostname: hostname(), cwd: process.cwd() });
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    process.stderr.write(`skiff agent: ${err.message}\nRun 'skiff agent --help' for usage.\n`);
+    return 2;
+  }
+  const { runAgent } = await import('./agent.js');
+  return runRole('agent', options, (signal, log) => runAgent(options, signal, log));
 }
 
 /** Run a role with a logger, stopping it on SIGINT/SIGTERM (a second signal exits at once); resolves to the exit code. */

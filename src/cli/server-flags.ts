@@ -129,6 +129,15 @@ function positive(flag: string, value: string): number {
   return ms;
 }
 
+/** A node name (`--node-name`, else the host name), lower-cased, as a DNS subdomain name. */
+export function checkNodeName(name: string): string {
+  const nodeName = name.toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(nodeName)) {
+    throw invalid('node-name', nodeName, 'want a DNS subdomain name (lower case letters, digits, "-" and ".")');
+  }
+  return nodeName;
+}
+
 /** Resolve defaults that depend on the machine and check every value. */
 export function serverOptions(values: FlagValues<typeof serverFlags>, env: ServerEnv): ServerOptions {
   const dataDir = resolve(env.cwd, values['data-dir'] ?? (env.uid === 0 ? '/var/lib/skiff' : join(env.home, '.skiff')));
@@ -136,10 +145,7 @@ export function serverOptions(values: FlagValues<typeof serverFlags>, env: Serve
   if (port < 0 || port > 65535) throw invalid('https-port', String(port), 'want 0-65535');
   const endpoint = values['datastore-endpoint'] ?? `sqlite://${join(dataDir, 'state.db')}`;
   if (!/^(sqlite|etcd):\/\//.test(endpoint)) throw invalid('datastore-endpoint', endpoint, 'want sqlite://PATH or etcd://HOST:PORT');
-  const nodeName = (values['node-name'] ?? env.hostname).toLowerCase();
-  if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(nodeName)) {
-    throw invalid('node-name', nodeName, 'want a DNS subdomain name (lower case letters, digits, "-" and ".")');
-  }
+  const nodeName = checkNodeName(values['node-name'] ?? env.hostname);
   const token = values.token;
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) throw invalid('token', '…', 'want printable characters without spaces');
   return {

@@ -74,13 +74,13 @@ export interface HollowProcess {
 }
 
 /**
- * Start `bin/skiff hollow` joining `server` (a {@link SkiffProcess}) with its
- * token and CA. Returns at once; wait for the nodes through the API. Always
+ * Start `bin/skiff hollow` (or `role`, e.g. `agent`) joining `server` (a
+ * {@link SkiffProcess}) with its token and CA. Returns at once; wait for the nodes through the API. Always
  * `stop()` it in a `finally`/`after`.
  */
-export function spawnHollow(server: { dataDir: string; port: number }, args: readonly string[]): HollowProcess {
+export function spawnHollow(server: { dataDir: string; port: number }, args: readonly string[], role: 'hollow' | 'agent' = 'hollow'): HollowProcess {
   const token = readFileSync(join(server.dataDir, 'token'), 'utf8').trim();
-  const all = ['hollow', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--ca-file', join(server.dataDir, 'tls', 'ca.crt'), ...args];
+  const all = [role, '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--ca-file', join(server.dataDir, 'tls', 'ca.crt'), ...args];
   const child = spawn(process.execPath, [skiffBin, ...all], { stdio: ['ignore', 'ignore', 'pipe'] });
   const killNow = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
