@@ -6,3 +6,5 @@ export { CRI_API_VERSION, criAddress, newCriClient, type CriCallOptions, type Cr
 export { CriError, isCriNotFound, isCriUnavailable, type CriErrorCode } from './cri/errors.js';
 export type * from './cri/types.js';
 export { isRuntimeSetupError, RuntimeSetupError, type RuntimeSetupErrorCode } from './errors.js';
+export { runKubelet, type KubeletOptions } from './kubelet.js';
+export { podLogDirectory } from './pod/sandbox.js';
