@@ -28,11 +28,15 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined> |
   }
 }
 
-const podObject = (name: string, command: string[], restartPolicy = 'Always'): KubeObject => ({
+const podObject = (name: string, command: string[], restartPolicy = 'Always', extra: { image?: string; init?: string[] } = {}): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, namespace: 'default' },
-  spec: { nodeName: NODE, restartPolicy, terminationGracePeriodSeconds: 2, containers: [{ name: 'main', image: 'busybox:test', command }] },
+  spec: {
+    nodeName: NODE, restartPolicy, terminationGracePeriodSeconds: 2,
+    ...(extra.init ? { initContainers: [{ name: 'setup', image: 'busybox:test', command: extra.init }] } : {}),
+    containers: [{ name: 'main', image: extra.image ?? 'busybox:test', command }],
+  },
 });
 
 test('the kubelet runs pods bound to its node as containers, reports their status and removes them on deletion', async (t) => {
@@ -81,8 +85,38 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
     assert.equal(sandboxes.length, 1);
     assert.equal(sandboxes[0]?.metadata?.name, 'busybox');
 
-    // A pod that prints and exits 0 with restartPolicy Never succeeds; its log is where upstream keeps it.
-    await client.create(pods, 'default', podObject('hello', ['sh', '-c', 'echo hello; exit 0'], 'Never'));
+    // A container stopped behind the kubelet's back (as `crictl stop` does) is started again.
+    await rt.cri.stopContainer(containerId, 0);
+    const restarted = await eventually('busybox restarted', async () => {
+      const c = (await get('busybox')).status?.containerStatuses?.[0];
+      return c?.restartCount === 1 && c.state.running ? c : undefined;
+    });
+    assert.notEqual(restarted.containerID, cs.containerID);
+    assert.equal(restarted.lastState.terminated?.containerID, cs.containerID);
+    assert.equal((await rt.cri.containerStatus(restarted.containerID.replace('containerd://', ''))).status?.state, 'CONTAINER_RUNNING');
+
+    // A container that keeps failing is restarted at once, then backs off (CrashLoopBackOff, 10 s first).
+    await client.create(pods, 'default', podObject('crash', ['sh', '-c', 'exit 3']));
+    const crashing = await eventually('crash in CrashLoopBackOff', async () => {
+      const c = (await get('crash')).status?.containerStatuses?.[0];
+      return c?.state.waiting?.reason === 'CrashLoopBackOff' ? c : undefined;
+    });
+    assert.equal(crashing.restartCount, 1);
+    assert.equal(crashing.lastState.terminated?.exitCode, 3);
+    assert.equal(crashing.lastState.terminated.reason, 'Error');
+    assert.match(crashing.state.waiting?.message ?? '', /^back-off 10s restarting failed container=main pod=crash_default/);
+    assert.equal((await get('crash')).status?.phase, 'Running');
+
+    // An image that is neither present nor pullable: the container waits with ErrImagePull.
+    await client.create(pods, 'default', podObject('absent', ['true'], 'Always', { image: 'absent.invalid/none:1' }));
+    const pulling = await eventually('absent ErrImagePull', async () => {
+      const p = await get('absent');
+      return p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ErrImagePull' ? p : undefined;
+    });
+    assert.equal(pulling.status?.phase, 'Pending');
+
+    // A pod that prints and exits 0 with restartPolicy Never succeeds after its init container; its log is where upstream keeps it.
+    await client.create(pods, 'default', podObject('hello', ['sh', '-c', 'echo hello; exit 0'], 'Never', { init: ['sh', '-c', 'exit 0'] }));
     const done = await eventually('hello Succeeded', async () => {
       const p = await get('hello');
       return p.status?.phase === 'Succeeded' ? p : undefined;
@@ -90,6 +124,8 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
     const term = done.status?.containerStatuses?.[0]?.state.terminated;
     assert.equal(term?.exitCode, 0, JSON.stringify(done.status));
     assert.equal(term.reason, 'Completed');
+    assert.equal(done.status?.initContainerStatuses?.[0]?.state.terminated?.reason, 'Completed');
+    assert.equal(done.status.conditions?.find((c) => c.type === 'Initialized')?.status, 'True');
     const log = join(podLogDirectory(rt.dataDir, done), 'main', '0.log');
     assert.ok(existsSync(log), `${log} exists`);
     assert.match(readFileSync(log, 'utf8'), / stdout F hello\n/);
