@@ -9,7 +9,7 @@
  * resync notices containers that exit or vanish behind its back.
  */
 import { configMaps, pods as podsRef, secrets } from '../api/core/index.js';
-import { Informer, isConflict, isNotFound, keyOf, runWorkers, sleep, WorkQueue, type Client } from '../client/index.js';
+import { EventRecorder, Informer, isConflict, isNotFound, keyOf, runWorkers, sleep, WorkQueue, type Client } from '../client/index.js';
 import { sameJSON } from '../hollow/pod-status.js';
 import { ordered } from '../hollow/node.js';
 import { discardLogger, type Logger } from '../log.js';
@@ -17,7 +17,7 @@ import type { CriClient } from './cri/client.js';
 import type { ContainerStatus as CriContainerStatus, PodSandboxConfig } from './cri/types.js';
 import type { Allocatable } from './downward.js';
 import type { EnvSources } from './env.js';
-import { ContainerStartError, killPod, podSandboxes, runSandbox, sandboxContainers, startContainer, type PodRuntime } from './pod/runtime.js';
+import { ContainerStartError, killPod, type NoteEvent, podSandboxes, runSandbox, sandboxContainers, startContainer, type PodRuntime } from './pod/runtime.js';
 import { sandboxConfig } from './pod/sandbox.js';
 import { buildPodStatus, initialized, type Observed } from './pod/status.js';
 import type { Pod, PodContainer } from './pod/types.js';
@@ -67,9 +67,17 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
   const queue = new WorkQueue<string>();
   /** Pod key → uid, to tear down a pod that vanished from the API. */
   const uids = new Map<string, string>();
-  /** `uid/container` → its back-off delay. */
+  /** `uid/container` → its restart back-off delay. */
   const backoff = new Map<string, number>();
-  informer.on({ add: (p) => queue.add(keyOf(p)), update: (_, p) => queue.add(keyOf(p)), delete: (p) => queue.add(keyOf(p)) });
+  /** `uid/container` → its image pull back-off (ImagePullBackOff). */
+  const pullBackoff = new Map<string, { delayMs: number; until: number }>();
+  /** `uid/container` → the exited container a BackOff event was recorded for (one event per exit). */
+  const backoffNoted = new Map<string, string>();
+  const recorder = new EventRecorder(o.client, 'kubelet', o.nodeName, (err) => { log.debug('event not recorded', { err }); });
+  const noter = (pod: Pod): NoteEvent => (type, reason, message) => { recorder.event(pod, type, reason, message); };
+  // Our own status writes do not wake the pod's worker (as upstream's pod config ignores status-only updates): the status it
+  // just wrote (ErrImagePull, say) stands until the next resync.
+  informer.on({ add: (p) => queue.add(keyOf(p)), update: (old, p) => { if (!statusOnly(old, p)) queue.add(keyOf(p)); }, delete: (p) => queue.add(keyOf(p)) });
 
   const sources = (ns: string): EnvSources => ({
     configMap: (name) => getOptional(o.client, configMaps, ns, name),
@@ -78,7 +86,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
   });
 
   const forgetPod = (uid: string) => {
-    for (const k of backoff.keys()) if (k.startsWith(`${uid}/`)) backoff.delete(k);
+    for (const m of [backoff, pullBackoff, backoffNoted]) for (const k of m.keys()) if (k.startsWith(`${uid}/`)) m.delete(k);
   };
 
   const sync = async (key: string): Promise<void> => {
@@ -148,6 +156,10 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       if (delay !== undefined && now() < finished + delay) {
         queue.addAfter(ctx.key, finished + delay - now());
         const m = ctx.pod.metadata;
+        if (backoffNoted.get(bkey) !== latest.id) {
+          backoffNoted.set(bkey, latest.id);
+          recorder.event(ctx.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${m.name ?? ''}_${m.namespace ?? ''}(${ctx.uid})`);
+        }
         return { latest, waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay / 1000}s restarting failed container=${c.name} pod=${m.name ?? ''}_${m.namespace ?? ''}(${ctx.uid})` } };
       }
       backoff.set(bkey, delay === undefined ? BACKOFF_INITIAL_MS : Math.min(delay * 2, BACKOFF_MAX_MS));
@@ -155,14 +167,25 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       if (previous) await o.cri.removeContainer(previous.id);
     }
     const attempt = latest ? (latest.metadata?.attempt ?? 0) + 1 : 0;
+    const pulling = pullBackoff.get(bkey);
+    if (pulling && now() < pulling.until) {
+      queue.addAfter(ctx.key, pulling.until - now());
+      return { ...(latest ? { previous: latest } : {}), waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` } };
+    }
     try {
-      const id = await startContainer(rt, ctx.pod, c, attempt, ctx.sandbox, sources(ctx.pod.metadata.namespace ?? ''));
+      const id = await startContainer(rt, ctx.pod, c, attempt, ctx.sandbox, sources(ctx.pod.metadata.namespace ?? ''), noter(ctx.pod));
+      pullBackoff.delete(bkey);
       const started = (await o.cri.containerStatus(id)).status ?? undefined;
       return { ...(started ? { latest: started } : {}), ...(latest ? { previous: latest } : {}) };
     } catch (err) {
       if (!(err instanceof ContainerStartError)) throw err;
       log.warn('container start failed', { pod: ctx.key, container: c.name, reason: err.reason, err: err.message });
-      queue.addAfter(ctx.key, BACKOFF_INITIAL_MS);
+      if (err.reason === 'ErrImagePull' || err.reason === 'ErrImageNeverPull') {
+        // Pulls back off as restarts do (10 s doubling to 300 s); meanwhile the container waits as ImagePullBackOff.
+        const delayMs = pulling ? Math.min(pulling.delayMs * 2, BACKOFF_MAX_MS) : BACKOFF_INITIAL_MS;
+        pullBackoff.set(bkey, { delayMs, until: now() + delayMs });
+        queue.addAfter(ctx.key, delayMs);
+      }
       return { ...(latest ? { previous: latest } : {}), waiting: { reason: err.reason, message: err.message } };
     }
   };
@@ -178,6 +201,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
   /** Stop the containers within the grace period, remove the sandbox, then delete the pod for good, as the kubelet does. */
   const terminate = async (pod: Pod, uid: string): Promise<void> => {
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    for (const c of pod.spec?.containers ?? []) recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
     await killPod(rt, uid, Math.max(grace, MIN_GRACE_SECONDS), true);
     forgetPod(uid);
     try {
@@ -223,6 +247,12 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     running.push(resync());
   }
   await Promise.all(running);
+}
+
+/** True if `a` and `b` differ at most in status (and the fields every write changes). */
+function statusOnly(a: Pod, b: Pod): boolean {
+  const meta = (p: Pod) => ({ ...p.metadata, resourceVersion: undefined, managedFields: undefined });
+  return sameJSON(meta(a), meta(b)) && sameJSON(a.spec, b.spec);
 }
 
 /** A ConfigMap or Secret, or undefined when it does not exist. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { nodes, pods } from '../../src/api/core/index.js';
+import { events, nodes, pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
 import { Client, credentialsFromKubeconfig, isNotFound, sleep } from '../../src/client/index.js';
 import { runKubelet } from '../../src/kubelet/kubelet.js';
@@ -85,6 +85,14 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
     assert.equal(sandboxes.length, 1);
     assert.equal(sandboxes[0]?.metadata?.name, 'busybox');
 
+    // The kubelet's events about the pod, as `kubectl describe` lists them.
+    const reasons = await eventually('events', async () => {
+      const list = await client.list<KubeObject & { reason?: string; involvedObject?: { uid?: string } }>(events, 'default');
+      const mine = list.items.filter((e) => e.involvedObject?.uid === running.metadata.uid).map((e) => e.reason ?? '');
+      return mine.includes('Started') ? mine : undefined;
+    });
+    assert.deepEqual(reasons.sort(), ['Created', 'Pulled', 'Started']);
+
     // A container stopped behind the kubelet's back (as `crictl stop` does) is started again.
     await rt.cri.stopContainer(containerId, 0);
     const restarted = await eventually('busybox restarted', async () => {
@@ -114,6 +122,7 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
       return p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ErrImagePull' ? p : undefined;
     });
     assert.equal(pulling.status?.phase, 'Pending');
+    await eventually('absent ImagePullBackOff', async () => ((await get('absent')).status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff' ? true : undefined));
 
     // A pod that prints and exits 0 with restartPolicy Never succeeds after its init container; its log is where upstream keeps it.
     await client.create(pods, 'default', podObject('hello', ['sh', '-c', 'echo hello; exit 0'], 'Never', { init: ['sh', '-c', 'exit 0'] }));

@@ -24,6 +24,9 @@ export class ContainerStartError extends Error {
   }
 }
 
+/** Records an event about the pod (the kubelet's Pulled, Created, Started…). */
+export type NoteEvent = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
+
 /** What runs the pods: CRI, where logs go, the cgroup root. */
 export interface PodRuntime {
   readonly cri: CriClient;
@@ -70,31 +73,45 @@ export function pullPolicy(c: PodContainer): string {
  * Always a failed pull falls back to the local copy (offline clusters;
  * issue 5's `--offline-image-fallback` will make this a choice).
  */
-export async function ensureImage(rt: PodRuntime, c: PodContainer, sandbox: PodSandboxConfig): Promise<string> {
+export async function ensureImage(rt: PodRuntime, c: PodContainer, sandbox: PodSandboxConfig, note: NoteEvent): Promise<string> {
   const spec = { image: c.image ?? '' };
   const policy = pullPolicy(c);
   const local = await rt.cri.imageStatus(spec);
-  if (local && policy !== 'Always') return local.id;
+  if (local && policy !== 'Always') {
+    note('Normal', 'Pulled', `Container image "${spec.image}" already present on machine`);
+    return local.id;
+  }
   if (!local && policy === 'Never') throw new ContainerStartError('ErrImageNeverPull', `Container image "${spec.image}" is not present with pull policy of Never`);
+  note('Normal', 'Pulling', `Pulling image "${spec.image}"`);
+  const started = Date.now();
   try {
     await rt.cri.pullImage(spec, undefined, sandbox);
   } catch (err) {
-    if (local) return local.id;
-    throw new ContainerStartError('ErrImagePull', `failed to pull image "${spec.image}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    const why = err instanceof Error ? err.message : String(err);
+    if (local) {
+      note('Warning', 'Pulled', `Failed to pull image "${spec.image}" (${why}); using the copy present on the node`);
+      return local.id;
+    }
+    note('Warning', 'Failed', `Failed to pull image "${spec.image}": ${why}`);
+    throw new ContainerStartError('ErrImagePull', `failed to pull image "${spec.image}": ${why}`, { cause: err });
   }
   const pulled = await rt.cri.imageStatus(spec);
   if (!pulled) throw new ContainerStartError('ErrImagePull', `image "${spec.image}" is not present after its pull`);
+  note('Normal', 'Pulled', `Successfully pulled image "${spec.image}" in ${Date.now() - started}ms`);
   return pulled.id;
 }
 
 /** Create and start the container's `attempt`-th instance in the sandbox. */
-export async function startContainer(rt: PodRuntime, pod: Pod, c: PodContainer, attempt: number, sandbox: { id: string; config: PodSandboxConfig }, sources: EnvSources): Promise<string> {
-  const imageRef = await ensureImage(rt, c, sandbox.config);
+export async function startContainer(rt: PodRuntime, pod: Pod, c: PodContainer, attempt: number, sandbox: { id: string; config: PodSandboxConfig }, sources: EnvSources, note: NoteEvent): Promise<string> {
+  const imageRef = await ensureImage(rt, c, sandbox.config, note);
   let env;
   try {
     env = await containerEnv(pod, c, sources);
   } catch (err) {
-    if (err instanceof EnvError || err instanceof DownwardError) throw new ContainerStartError('CreateContainerConfigError', err.message, { cause: err });
+    if (err instanceof EnvError || err instanceof DownwardError) {
+      note('Warning', 'Failed', `Error: ${err.message}`);
+      throw new ContainerStartError('CreateContainerConfigError', err.message, { cause: err });
+    }
     throw err;
   }
   const { command, args } = expandCommand(c, env);
@@ -102,11 +119,15 @@ export async function startContainer(rt: PodRuntime, pod: Pod, c: PodContainer, 
   try {
     id = await rt.cri.createContainer(sandbox.id, containerConfig(pod, c, attempt, { imageRef, env: env.env, command, args }), sandbox.config);
   } catch (err) {
+    note('Warning', 'Failed', `Error: ${err instanceof Error ? err.message : String(err)}`);
     throw new ContainerStartError('CreateContainerError', err instanceof Error ? err.message : String(err), { cause: err });
   }
+  note('Normal', 'Created', `Created container ${c.name}`);
   try {
     await rt.cri.startContainer(id);
+    note('Normal', 'Started', `Started container ${c.name}`);
   } catch (err) {
+    note('Warning', 'Failed', `Error: ${err instanceof Error ? err.message : String(err)}`);
     // Upstream reports a start failure through the container's own exited status (RunContainerError); it stays for the next sync to see.
     throw new ContainerStartError('RunContainerError', err instanceof Error ? err.message : String(err), { cause: err });
   }
