@@ -198,11 +198,25 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     }
   };
 
-  /** Stop the containers within the grace period, remove the sandbox, then delete the pod for good, as the kubelet does. */
+  /**
+   * Stop the containers within the grace period, report them terminated (the pod's phase final), remove the sandbox,
+   * then delete the pod for good, as the kubelet does.
+   */
   const terminate = async (pod: Pod, uid: string): Promise<void> => {
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     for (const c of pod.spec?.containers ?? []) recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-    await killPod(rt, uid, Math.max(grace, MIN_GRACE_SECONDS), true);
+    await killPod(rt, uid, Math.max(grace, MIN_GRACE_SECONDS), false);
+    const [sandbox] = await podSandboxes(rt, uid);
+    if (sandbox && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
+      const containers = await sandboxContainers(rt, sandbox.id);
+      const observe = (cs: readonly PodContainer[] | undefined) => new Map((cs ?? []).map((c) => {
+        const [latest, previous] = containers.get(c.name) ?? [];
+        return [c.name, { ...(latest ? { latest } : {}), ...(previous ? { previous } : {}) }];
+      }));
+      const status = buildPodStatus(pod, { now: now(), hostIP: o.nodeIP, init: observe(pod.spec?.initContainers), app: observe(pod.spec?.containers), stopped: true });
+      await writeStatus(pod, status);
+    }
+    await killPod(rt, uid, 0, true);
     forgetPod(uid);
     try {
       await o.client.delete(podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });

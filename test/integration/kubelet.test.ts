@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { events, nodes, pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import { Client, credentialsFromKubeconfig, isNotFound, sleep } from '../../src/client/index.js';
+import { Client, credentialsFromKubeconfig, Informer, isNotFound, sleep } from '../../src/client/index.js';
 import { runKubelet } from '../../src/kubelet/kubelet.js';
 import { podLogDirectory } from '../../src/kubelet/pod/sandbox.js';
 import type { Pod } from '../../src/kubelet/pod/types.js';
@@ -47,7 +47,7 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
   }
   const api = await startTestAPIServer();
   const client = new Client(credentialsFromKubeconfig(api.kubeconfig));
-  const abort = new AbortController();
+  let abort = new AbortController();
   let kubelet: Promise<void> | undefined;
   const rt = await startTestRuntime().catch(async (err: unknown) => {
     client.close();
@@ -56,7 +56,7 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
   });
   try {
     await client.create(nodes, '', { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE }, spec: { podCIDR: rt.subnet } });
-    let ready = false;
+    let ready = false as boolean;
     kubelet = runKubelet({ client, nodeName: NODE, cri: rt.cri, dataDir: rt.dataDir, nodeIP: '127.0.0.1', cgroupRoot: rt.cgroupParent, resyncMs: 500, onReady: () => { ready = true; } }, abort.signal);
     await eventually('kubelet ready', () => (ready ? true : undefined));
     const get = (name: string) => client.get<Pod>(pods, 'default', name);
@@ -139,7 +139,28 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
     assert.ok(existsSync(log), `${log} exists`);
     assert.match(readFileSync(log, 'utf8'), / stdout F hello\n/);
 
-    // Deleting the running pod stops its container, removes its sandbox and then the pod object.
+    // Restarted, the kubelet adopts the containers it left running: no new container, no restart.
+    abort.abort();
+    await kubelet;
+    const again = new AbortController();
+    abort = again;
+    ready = false;
+    kubelet = runKubelet({ client, nodeName: NODE, cri: rt.cri, dataDir: rt.dataDir, nodeIP: '127.0.0.1', cgroupRoot: rt.cgroupParent, resyncMs: 500, onReady: () => { ready = true; } }, again.signal);
+    await eventually('kubelet ready again', () => (ready ? true : undefined));
+    await sleep(1500);
+    const adopted = (await get('busybox')).status?.containerStatuses?.[0];
+    assert.equal(adopted?.containerID, restarted.containerID);
+    assert.equal(adopted.restartCount, 1);
+    assert.ok(adopted.state.running);
+
+    // Deleting the running pod stops its container (sleep ignores SIGTERM: killed at the end of the 2 s grace),
+    // reports it terminated, removes its sandbox and then the pod object.
+    const seen: Pod[] = [];
+    const watching = new AbortController();
+    const watcher = new Informer<Pod>(client, pods, { fieldSelector: 'metadata.name=busybox' });
+    watcher.on({ update: (_, p) => { seen.push(p); } });
+    const watched = watcher.run(watching.signal);
+    await watcher.synced(watching.signal);
     await client.delete(pods, 'default', 'busybox');
     await eventually('busybox gone', async () => {
       try {
@@ -151,6 +172,11 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
       }
     });
     assert.deepEqual(await rt.cri.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': running.metadata.uid ?? '' } }), []);
+    watching.abort();
+    await watched;
+    const final = seen.find((p) => p.status?.phase === 'Failed');
+    assert.ok(final, `a final status was written: ${JSON.stringify(seen.map((p) => p.status?.phase))}`);
+    assert.equal(final.status?.containerStatuses?.[0]?.state.terminated?.exitCode, 137);
   } finally {
     abort.abort();
     await kubelet;

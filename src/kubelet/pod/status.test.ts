@@ -90,3 +90,12 @@ void test('until its init containers are done the pod is Pending, not Initialize
   assert.equal(done.phase, 'Running');
   assert.equal(done.conditions?.find((c) => c.type === 'Initialized')?.status, 'True');
 });
+
+void test('once a deleted pod\'s containers are stopped its phase is final whatever the restart policy', () => {
+  const killed = buildPodStatus(pod('Always'), { now: T0, hostIP: '192.0.2.2', init: new Map(), app: new Map([['main', { latest: cri('c1', 0, 137) }]]), stopped: true });
+  assert.equal(killed.phase, 'Failed');
+  assert.equal(killed.containerStatuses?.[0]?.state.terminated?.exitCode, 137);
+  assert.equal(killed.conditions?.find((c) => c.type === 'Ready')?.reason, 'PodFailed');
+  const clean = buildPodStatus(pod('Always'), { now: T0, hostIP: '192.0.2.2', init: new Map(), app: new Map([['main', { latest: cri('c1', 0, 0) }]]), stopped: true });
+  assert.equal(clean.phase, 'Succeeded');
+});

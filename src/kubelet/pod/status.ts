@@ -27,6 +27,8 @@ export interface StatusInput {
   readonly podIP?: string;
   readonly init: ReadonlyMap<string, Observed>;
   readonly app: ReadonlyMap<string, Observed>;
+  /** The pod is being deleted and its containers are stopped: its phase is final whatever its restart policy (Succeeded if every container exited 0). */
+  readonly stopped?: boolean;
 }
 
 /** CRI's nanoseconds since the epoch to metav1.Time. */
@@ -120,9 +122,11 @@ export function buildPodStatus(pod: Pod, input: StatusInput): PodStatus {
     // App containers wait for the init containers under upstream's reason.
     return containerStatus(c, o.latest || o.waiting || initialized(pod, input.init) ? o : { waiting: { reason: 'PodInitializing' } });
   });
-  const phase = podPhase(pod, appStatuses, input.init);
+  const phase = input.stopped === true
+    ? (appStatuses.length > 0 && appStatuses.every((s) => s.state.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed')
+    : podPhase(pod, appStatuses, input.init);
   let conditions = podConditions(old.conditions ?? [], phase, appStatuses, input.now);
-  if (!initialized(pod, input.init) && phase !== 'Failed') {
+  if (!initialized(pod, input.init) && phase === 'Pending') {
     const pending = initStatuses.filter((s) => !(s.state.terminated?.exitCode === 0)).map((s) => s.name);
     const prev = old.conditions?.find((c) => c.type === 'Initialized');
     conditions = conditions.map((c) => (c.type === 'Initialized'
