@@ -7,8 +7,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '../client/index.js';
-import { defaultNodeIP, nodeTemplate } from '../hollow/index.js';
-import { registerNodes } from '../hollow/register.js';
+import { defaultNodeIP, nodeTemplate, registerNodes } from '../hollow/index.js';
 import { discardLogger, type Logger } from '../log.js';
 import { writeCniConfig } from './cni.js';
 import { startContainerd } from './containerd/supervisor.js';

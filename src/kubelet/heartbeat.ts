@@ -8,7 +8,7 @@ import { nodes as nodesRef } from '../api/core/index.js';
 import { leases as leasesRef } from '../api/coordination/index.js';
 import type { KubeObject } from '../api/meta.js';
 import { isConflict, isNotFound, sleep, type Client } from '../client/index.js';
-import { leaseObject, NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE, nodeConditions, ordered } from '../hollow/node.js';
+import { leaseObject, NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE, nodeConditions, ordered } from '../hollow/index.js';
 import { discardLogger, type Logger } from '../log.js';
 
 /** Options of {@link runHeartbeats}. */

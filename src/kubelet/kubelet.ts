@@ -10,8 +10,7 @@
  */
 import { configMaps, pods as podsRef, secrets } from '../api/core/index.js';
 import { EventRecorder, Informer, isConflict, isNotFound, keyOf, runWorkers, sleep, WorkQueue, type Client } from '../client/index.js';
-import { sameJSON } from '../hollow/pod-status.js';
-import { ordered } from '../hollow/node.js';
+import { ordered, sameJSON } from '../hollow/index.js';
 import { discardLogger, type Logger } from '../log.js';
 import type { CriClient } from './cri/client.js';
 import type { ContainerStatus as CriContainerStatus, PodSandboxConfig } from './cri/types.js';

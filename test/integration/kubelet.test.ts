@@ -84,6 +84,7 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
     const sandboxes = await rt.cri.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': running.metadata.uid ?? '' } });
     assert.equal(sandboxes.length, 1);
     assert.equal(sandboxes[0]?.metadata?.name, 'busybox');
+    assert.ok(existsSync(join('/sys/fs/cgroup/memory', rt.cgroupParent, `pod${running.metadata.uid ?? ''}`)), 'the pod has its cgroup under the kubelet\'s');
 
     // The kubelet's events about the pod, as `kubectl describe` lists them.
     const reasons = await eventually('events', async () => {
@@ -114,6 +115,11 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
     assert.equal(crashing.lastState.terminated.reason, 'Error');
     assert.match(crashing.state.waiting?.message ?? '', /^back-off 10s restarting failed container=main pod=crash_default/);
     assert.equal((await get('crash')).status?.phase, 'Running');
+
+    // A pod deleted for good behind the kubelet's back (grace 0, as `kubectl delete --force`): its sandbox goes too.
+    const crashPod = await get('crash');
+    await client.delete(pods, 'default', 'crash', { gracePeriodSeconds: 0 });
+    await eventually('crash sandbox removed', async () => ((await rt.cri.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': crashPod.metadata.uid ?? '' } })).length === 0 ? true : undefined));
 
     // An image that is neither present nor pullable: the container waits with ErrImagePull.
     await client.create(pods, 'default', podObject('absent', ['true'], 'Always', { image: 'absent.invalid/none:1' }));
@@ -172,6 +178,7 @@ test('the kubelet runs pods bound to its node as containers, reports their statu
       }
     });
     assert.deepEqual(await rt.cri.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': running.metadata.uid ?? '' } }), []);
+    assert.equal(existsSync(join('/sys/fs/cgroup/memory', rt.cgroupParent, `pod${running.metadata.uid ?? ''}`)), false, 'the pod cgroup is removed');
     watching.abort();
     await watched;
     const final = seen.find((p) => p.status?.phase === 'Failed');

@@ -2,8 +2,7 @@
  * The pod status the kubelet reports (upstream's generateAPIPodStatus and
  * getPhase), built purely from what CRI says about the pod's containers.
  */
-import { normalizeImage, podConditions, type ContainerStatus, type PodStatus } from '../../hollow/pod-status.js';
-import { time } from '../../hollow/node.js';
+import { normalizeImage, podConditions, time, type ContainerStatus, type PodStatus } from '../../hollow/index.js';
 import type { ContainerStatus as CriContainerStatus } from '../cri/types.js';
 import type { Pod, PodContainer } from './types.js';
 

@@ -1,9 +1,9 @@
 /** The parts of a Pod the kubelet reads, and the status it writes. */
 import type { KubeObject } from '../../api/meta.js';
-import type { PodStatus } from '../../hollow/pod-status.js';
+import type { PodStatus } from '../../hollow/index.js';
 import type { EnvContainer } from '../env.js';
 
-export type { ContainerStatus, PodCondition, PodStatus } from '../../hollow/pod-status.js';
+export type { ContainerStatus, PodCondition, PodStatus } from '../../hollow/index.js';
 
 /** A container of a pod spec, as far as this kubelet runs it. */
 export interface PodContainer extends EnvContainer {
