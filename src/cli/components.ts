@@ -30,7 +30,10 @@ export async function runComponents(options: ServerOptions, credentials: Credent
     if (options.runtime === 'fake') {
       const agentClient = new Client(credentials, { userAgent: 'skiff-agent' });
       running.push(runFakeAgent(options, agentClient, agentLog, signal).finally(() => agentClient.close()));
-    } else agentLog.warn('the embedded agent with --runtime containerd is not implemented yet (issue 5); running the control plane only (use --runtime fake for a simulated node)');
+    } else {
+      const agentClient = new Client(credentials, { userAgent: 'skiff-agent' });
+      running.push(runContainerdAgent(options, agentClient, agentLog, signal).finally(() => agentClient.close()));
+    }
   }
   try {
     await Promise.all(running);
@@ -48,5 +51,17 @@ async function runFakeAgent(options: ServerOptions, client: Client, log: Logger,
   } catch (err) {
     // The control plane stays up without its node, as k3s's server does when its agent fails.
     log.error('embedded agent failed', { err });
+  }
+}
+
+/** The embedded agent with `--runtime containerd`: this machine as a node named `--node-name`, its pods real containers. */
+async function runContainerdAgent(options: ServerOptions, client: Client, log: Logger, signal: AbortSignal): Promise<void> {
+  const kubelet = await import('../kubelet/index.js');
+  try {
+    await kubelet.runContainerdAgent({ client, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, log }, signal);
+  } catch (err) {
+    // The control plane stays up without its node, as with --runtime fake; the message says how to get containerd.
+    if (kubelet.isRuntimeSetupError(err)) log.error(`embedded agent: ${err.message}; the control plane runs without a node (--runtime fake gives a simulated one)`, { code: err.code });
+    else log.error('embedded agent failed', { err });
   }
 }

@@ -12,3 +12,7 @@ export { EXIT_AFTER_ANNOTATION, EXIT_CODE_ANNOTATION, TERMINATION_ANNOTATION, US
 export { defaultNodeIP } from './host.js';
 export { nodeTemplate } from './template.js';
 export type { NodeShape } from './template.js';
+// What a real node shares with hollow ones (src/kubelet): registration, heartbeats and the pod status builders.
+export { registerNodes, type NodeState } from './register.js';
+export { leaseObject, NODE_LEASE_NAMESPACE, nodeConditions, ordered, time } from './node.js';
+export { normalizeImage, podConditions, sameJSON, type ContainerStatus, type PodCondition, type PodStatus } from './pod-status.js';

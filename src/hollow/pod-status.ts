@@ -34,7 +34,7 @@ interface Terminated {
 interface ContainerState {
   running?: { startedAt: string };
   terminated?: Terminated;
-  waiting?: { reason?: string };
+  waiting?: { reason?: string; message?: string };
 }
 
 export interface ContainerStatus {

@@ -6,3 +6,8 @@ export { CRI_API_VERSION, criAddress, newCriClient, type CriCallOptions, type Cr
 export { CriError, isCriNotFound, isCriUnavailable, type CriErrorCode } from './cri/errors.js';
 export type * from './cri/types.js';
 export { isRuntimeSetupError, RuntimeSetupError, type RuntimeSetupErrorCode } from './errors.js';
+export { runKubelet, type KubeletOptions } from './kubelet.js';
+export { podLogDirectory } from './pod/sandbox.js';
+export { runContainerdAgent, SANDBOX_IMAGE, type ContainerdAgentOptions } from './agent.js';
+export { cniConflist, writeCniConfig, POD_BRIDGE } from './cni.js';
+export { runHeartbeats, type HeartbeatOptions } from './heartbeat.js';

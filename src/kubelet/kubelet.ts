@@ -1,0 +1,279 @@
+/**
+ * A kubelet on CRI: it watches the pods bound to its node and runs each
+ * through one pod worker at a time (a work queue keyed by pod): a sandbox,
+ * the init containers in order, then the app containers, restarted as the
+ * restart policy says with upstream's CrashLoopBackOff back-off; it writes
+ * what CRI reports as `pods/status` patches, and on deletion stops the
+ * containers within the grace period, removes the sandbox and deletes the
+ * pod for good (grace 0), as the kubelet finalizes a deletion. A periodic
+ * resync notices containers that exit or vanish behind its back.
+ */
+import { configMaps, pods as podsRef, secrets } from '../api/core/index.js';
+import { EventRecorder, Informer, isConflict, isNotFound, keyOf, runWorkers, sleep, WorkQueue, type Client } from '../client/index.js';
+import { ordered, sameJSON } from '../hollow/index.js';
+import { discardLogger, type Logger } from '../log.js';
+import type { CriClient } from './cri/client.js';
+import type { ContainerStatus as CriContainerStatus, PodSandboxConfig } from './cri/types.js';
+import type { Allocatable } from './downward.js';
+import type { EnvSources } from './env.js';
+import { ContainerStartError, killPod, type NoteEvent, podSandboxes, runSandbox, sandboxContainers, startContainer, type PodRuntime } from './pod/runtime.js';
+import { sandboxConfig } from './pod/sandbox.js';
+import { buildPodStatus, initialized, type Observed } from './pod/status.js';
+import type { Pod, PodContainer } from './pod/types.js';
+
+/** Options of {@link runKubelet}. */
+export interface KubeletOptions {
+  readonly client: Client;
+  readonly nodeName: string;
+  readonly cri: CriClient;
+  /** The node's data dir: pod logs go to `DATA_DIR/pods/<ns>_<name>_<uid>/<container>/<restart>.log`. */
+  readonly dataDir: string;
+  /** The node's address (`status.hostIP`, and the pod IP of hostNetwork pods). */
+  readonly nodeIP: string;
+  /** cgroupfs parent of the pods' cgroups (default `/skiff`). */
+  readonly cgroupRoot?: string;
+  /** The node's allocatable, for `resourceFieldRef` limits a container does not set. */
+  readonly allocatable?: Allocatable;
+  /** Every pod is synced again this often (default 2000 ms), to notice containers that exit. */
+  readonly resyncMs?: number;
+  /** Pods synced at the same time (default 8). */
+  readonly workers?: number;
+  readonly log?: Logger;
+  /** Milliseconds since the epoch. */
+  readonly now?: () => number;
+  /** Called once the pod cache is filled. */
+  readonly onReady?: () => void;
+}
+
+/** Upstream's CrashLoopBackOff: 10 s, doubling, at most 300 s. */
+const BACKOFF_INITIAL_MS = 10_000;
+const BACKOFF_MAX_MS = 300_000;
+/** Upstream never stops a container with less than 2 s of grace (minimumGracePeriodInSeconds). */
+const MIN_GRACE_SECONDS = 2;
+
+/**
+ * Run the pods bound to `nodeName` until `signal` aborts. The node must be
+ * registered by the caller.
+ *
+ * @example
+ * await runKubelet({ client, nodeName: 'node-1', cri, dataDir: '/var/lib/skiff', nodeIP: '10.0.0.5' }, signal);
+ */
+export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promise<void> {
+  const log = o.log ?? discardLogger;
+  const now = o.now ?? Date.now;
+  const rt: PodRuntime = { cri: o.cri, dataDir: o.dataDir, cgroupRoot: o.cgroupRoot ?? '/skiff' };
+  const informer = new Informer<Pod>(o.client, podsRef, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError: (err) => log.warn('pod watch', { err }) });
+  const queue = new WorkQueue<string>();
+  /** Pod key → uid, to tear down a pod that vanished from the API. */
+  const uids = new Map<string, string>();
+  /** `uid/container` → its restart back-off delay. */
+  const backoff = new Map<string, number>();
+  /** `uid/container` → its image pull back-off (ImagePullBackOff). */
+  const pullBackoff = new Map<string, { delayMs: number; until: number }>();
+  /** `uid/container` → the exited container a BackOff event was recorded for (one event per exit). */
+  const backoffNoted = new Map<string, string>();
+  const recorder = new EventRecorder(o.client, 'kubelet', o.nodeName, (err) => { log.debug('event not recorded', { err }); });
+  const noter = (pod: Pod): NoteEvent => (type, reason, message) => { recorder.event(pod, type, reason, message); };
+  // Our own status writes do not wake the pod's worker (as upstream's pod config ignores status-only updates): the status it
+  // just wrote (ErrImagePull, say) stands until the next resync.
+  informer.on({ add: (p) => queue.add(keyOf(p)), update: (old, p) => { if (!statusOnly(old, p)) queue.add(keyOf(p)); }, delete: (p) => queue.add(keyOf(p)) });
+
+  const sources = (ns: string): EnvSources => ({
+    configMap: (name) => getOptional(o.client, configMaps, ns, name),
+    secret: (name) => getOptional(o.client, secrets, ns, name),
+    allocatable: o.allocatable ?? {},
+  });
+
+  const forgetPod = (uid: string) => {
+    for (const m of [backoff, pullBackoff, backoffNoted]) for (const k of m.keys()) if (k.startsWith(`${uid}/`)) m.delete(k);
+  };
+
+  const sync = async (key: string): Promise<void> => {
+    const pod = informer.get(key);
+    if (!pod) {
+      // Deleted from the API without us (a forced delete): its containers must not outlive it.
+      const uid = uids.get(key);
+      if (uid !== undefined) await killPod(rt, uid, 0, true);
+      if (uid !== undefined) forgetPod(uid);
+      uids.delete(key);
+      return;
+    }
+    const uid = pod.metadata.uid ?? '';
+    uids.set(key, uid);
+    if (pod.metadata.deletionTimestamp) return terminate(pod, uid);
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
+      // Nothing runs any more; the sandbox stops, its containers stay for logs until the pod is deleted.
+      await killPod(rt, uid, 0, false);
+      return;
+    }
+    await runPod(key, pod, uid);
+  };
+
+  const runPod = async (key: string, pod: Pod, uid: string): Promise<void> => {
+    const sandboxes = await podSandboxes(rt, uid);
+    const ready = sandboxes.find((s) => s.state === 'SANDBOX_READY');
+    let sandbox: { id: string; config: PodSandboxConfig };
+    if (ready) sandbox = { id: ready.id, config: sandboxConfig(pod, ready.metadata?.attempt ?? 0, rt) };
+    else {
+      // No sandbox yet, or it died (and its containers with it): a new one, as upstream's SandboxChanged.
+      for (const s of sandboxes) await o.cri.removePodSandbox(s.id);
+      sandbox = await runSandbox(rt, pod, sandboxes.length > 0 ? (sandboxes[0]?.metadata?.attempt ?? 0) + 1 : 0);
+      log.info('sandbox started', { pod: key, sandbox: sandbox.id });
+    }
+    const containers = await sandboxContainers(rt, sandbox.id);
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    const ctx = { key, pod, uid, sandbox, containers };
+
+    const init = new Map<string, Observed>();
+    for (const c of pod.spec?.initContainers ?? []) {
+      const o = await advance(ctx, c, (l) => policy !== 'Never' && l.exitCode !== 0);
+      init.set(c.name, o);
+      if (!(o.latest?.state === 'CONTAINER_EXITED' && o.latest.exitCode === 0)) break;
+    }
+    const app = new Map<string, Observed>();
+    if (initialized(pod, init)) {
+      for (const c of pod.spec?.containers ?? []) {
+        app.set(c.name, await advance(ctx, c, (l) => policy === 'Always' || (policy === 'OnFailure' && l.exitCode !== 0)));
+      }
+    }
+    const podIP = pod.spec?.hostNetwork === true ? o.nodeIP : (await o.cri.podSandboxStatus(sandbox.id)).status?.network?.ip || undefined;
+    const status = buildPodStatus(pod, { now: now(), hostIP: o.nodeIP, ...(podIP ? { podIP } : {}), init, app });
+    if (!sameJSON(status, pod.status)) await writeStatus(pod, status);
+  };
+
+  type Ctx = { key: string; pod: Pod; uid: string; sandbox: { id: string; config: PodSandboxConfig }; containers: Map<string, CriContainerStatus[]> };
+
+  /** Bring one container forward: start it if it never ran, restart it if it exited and should run again (after its back-off). */
+  const advance = async (ctx: Ctx, c: PodContainer, restarts: (exited: CriContainerStatus) => boolean): Promise<Observed> => {
+    const [latest, previous] = ctx.containers.get(c.name) ?? [];
+    const bkey = `${ctx.uid}/${c.name}`;
+    if (latest && latest.state !== 'CONTAINER_EXITED') return { latest, ...(previous ? { previous } : {}) };
+    if (latest && !restarts(latest)) return { latest, ...(previous ? { previous } : {}) };
+    if (latest) {
+      const delay = backoff.get(bkey);
+      const finished = Number(BigInt(latest.finishedAt) / 1_000_000n);
+      if (delay !== undefined && now() < finished + delay) {
+        queue.addAfter(ctx.key, finished + delay - now());
+        const m = ctx.pod.metadata;
+        if (backoffNoted.get(bkey) !== latest.id) {
+          backoffNoted.set(bkey, latest.id);
+          recorder.event(ctx.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${m.name ?? ''}_${m.namespace ?? ''}(${ctx.uid})`);
+        }
+        return { latest, waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay / 1000}s restarting failed container=${c.name} pod=${m.name ?? ''}_${m.namespace ?? ''}(${ctx.uid})` } };
+      }
+      backoff.set(bkey, delay === undefined ? BACKOFF_INITIAL_MS : Math.min(delay * 2, BACKOFF_MAX_MS));
+      // Only the newest exited instance is kept (for lastState and `logs --previous`).
+      if (previous) await o.cri.removeContainer(previous.id);
+    }
+    const attempt = latest ? (latest.metadata?.attempt ?? 0) + 1 : 0;
+    const pulling = pullBackoff.get(bkey);
+    if (pulling && now() < pulling.until) {
+      queue.addAfter(ctx.key, pulling.until - now());
+      return { ...(latest ? { previous: latest } : {}), waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` } };
+    }
+    try {
+      const id = await startContainer(rt, ctx.pod, c, attempt, ctx.sandbox, sources(ctx.pod.metadata.namespace ?? ''), noter(ctx.pod));
+      pullBackoff.delete(bkey);
+      const started = (await o.cri.containerStatus(id)).status ?? undefined;
+      return { ...(started ? { latest: started } : {}), ...(latest ? { previous: latest } : {}) };
+    } catch (err) {
+      if (!(err instanceof ContainerStartError)) throw err;
+      log.warn('container start failed', { pod: ctx.key, container: c.name, reason: err.reason, err: err.message });
+      if (err.reason === 'ErrImagePull' || err.reason === 'ErrImageNeverPull') {
+        // Pulls back off as restarts do (10 s doubling to 300 s); meanwhile the container waits as ImagePullBackOff.
+        const delayMs = pulling ? Math.min(pulling.delayMs * 2, BACKOFF_MAX_MS) : BACKOFF_INITIAL_MS;
+        pullBackoff.set(bkey, { delayMs, until: now() + delayMs });
+        queue.addAfter(ctx.key, delayMs);
+      }
+      return { ...(latest ? { previous: latest } : {}), waiting: { reason: err.reason, message: err.message } };
+    }
+  };
+
+  const writeStatus = async (pod: Pod, status: Pod['status']) => {
+    try {
+      await o.client.patch(podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { status: ordered(status ?? {}) }, 'strategic', { subresource: 'status' });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  };
+
+  /**
+   * Stop the containers within the grace period, report them terminated (the pod's phase final), remove the sandbox,
+   * then delete the pod for good, as the kubelet does.
+   */
+  const terminate = async (pod: Pod, uid: string): Promise<void> => {
+    const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    for (const c of pod.spec?.containers ?? []) recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+    await killPod(rt, uid, Math.max(grace, MIN_GRACE_SECONDS), false);
+    const [sandbox] = await podSandboxes(rt, uid);
+    if (sandbox && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
+      const containers = await sandboxContainers(rt, sandbox.id);
+      const observe = (cs: readonly PodContainer[] | undefined) => new Map((cs ?? []).map((c) => {
+        const [latest, previous] = containers.get(c.name) ?? [];
+        return [c.name, { ...(latest ? { latest } : {}), ...(previous ? { previous } : {}) }];
+      }));
+      const status = buildPodStatus(pod, { now: now(), hostIP: o.nodeIP, init: observe(pod.spec?.initContainers), app: observe(pod.spec?.containers), stopped: true });
+      await writeStatus(pod, status);
+    }
+    await killPod(rt, uid, 0, true);
+    forgetPod(uid);
+    try {
+      await o.client.delete(podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    }
+  };
+
+  /** Sandboxes of pods this node no longer has (deleted while the kubelet was down): removed. */
+  const collectOrphans = async (): Promise<void> => {
+    const live = new Set(informer.list().map((p) => p.metadata.uid ?? ''));
+    const orphans = new Set<string>();
+    for (const s of await o.cri.listPodSandbox()) {
+      const uid = s.labels['io.kubernetes.pod.uid'];
+      if (uid !== undefined && !live.has(uid)) orphans.add(uid);
+    }
+    for (const uid of orphans) {
+      log.info('removing the sandbox of a pod that is gone', { uid });
+      await killPod(rt, uid, 0, true);
+      forgetPod(uid);
+    }
+  };
+
+  const resync = async (): Promise<void> => {
+    const every = o.resyncMs ?? 2000;
+    for (;;) {
+      await sleep(every, signal);
+      if (signal.aborted) return;
+      for (const p of informer.list()) queue.add(keyOf(p));
+      await collectOrphans().catch((err: unknown) => { log.warn('orphan clean-up failed', { err }); });
+    }
+  };
+
+  signal.addEventListener('abort', () => queue.shutdown(), { once: true });
+  const running = [
+    informer.run(signal),
+    runWorkers(queue, o.workers ?? 8, sync, (key, err) => log.warn('pod sync failed', { pod: key, err })),
+  ];
+  if (await informer.synced(signal)) {
+    log.info('kubelet ready', { node: o.nodeName, pods: informer.list().length });
+    o.onReady?.();
+    running.push(resync());
+  }
+  await Promise.all(running);
+}
+
+/** True if `a` and `b` differ at most in status (and the fields every write changes). */
+function statusOnly(a: Pod, b: Pod): boolean {
+  const meta = (p: Pod) => ({ ...p.metadata, resourceVersion: undefined, managedFields: undefined });
+  return sameJSON(meta(a), meta(b)) && sameJSON(a.spec, b.spec);
+}
+
+/** A ConfigMap or Secret, or undefined when it does not exist. */
+async function getOptional(client: Client, ref: typeof configMaps, ns: string, name: string): Promise<{ data?: Record<string, string> } | undefined> {
+  try {
+    return await client.get(ref, ns, name) as { data?: Record<string, string> };
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pullPolicy } from './runtime.js';
+import { containerConfig, sandboxConfig } from './sandbox.js';
+import type { Pod } from './types.js';
+
+const pod = (spec: NonNullable<Pod['spec']> = {}): Pod => ({
+  apiVersion: 'v1', kind: 'Pod',
+  metadata: { name: 'web', namespace: 'dev', uid: 'u1', labels: { app: 'web' } },
+  spec: { containers: [{ name: 'main', image: 'busybox' }], ...spec },
+});
+
+void test('the sandbox carries the pod\'s identity, hostname, log dir, cgroup and namespaces', () => {
+  const c = sandboxConfig(pod(), 0, { dataDir: '/data', cgroupRoot: '/skiff' });
+  assert.deepEqual(c.metadata, { name: 'web', namespace: 'dev', uid: 'u1', attempt: 0 });
+  assert.equal(c.hostname, 'web');
+  assert.equal(c.logDirectory, '/data/pods/dev_web_u1');
+  assert.deepEqual(c.labels, { app: 'web', 'io.kubernetes.pod.uid': 'u1', 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'dev' });
+  assert.equal(c.linux?.cgroupParent, '/skiff/podu1');
+  assert.deepEqual(c.linux.securityContext?.namespaceOptions, { network: 'POD', pid: 'CONTAINER', ipc: 'POD' });
+  assert.equal(sandboxConfig(pod({ hostname: 'h1' }), 0, { dataDir: '/data', cgroupRoot: '/skiff' }).hostname, 'h1');
+  const host = sandboxConfig(pod({ hostNetwork: true, hostPID: true, hostIPC: true }), 0, { dataDir: '/data', cgroupRoot: '/skiff' });
+  assert.equal(host.hostname, undefined);
+  assert.deepEqual(host.linux?.securityContext?.namespaceOptions, { network: 'NODE', pid: 'NODE', ipc: 'NODE' });
+  assert.equal(sandboxConfig(pod({ shareProcessNamespace: true }), 0, { dataDir: '/data', cgroupRoot: '/skiff' }).linux?.securityContext?.namespaceOptions?.pid, 'POD');
+});
+
+void test('a container logs to <name>/<restart>.log and carries its env, command and working dir', () => {
+  const c = containerConfig(pod(), { name: 'main', image: 'busybox', workingDir: '/tmp' }, 2, { imageRef: 'sha256:abc', env: [['A', '1']], command: ['sh'], args: ['-c', 'true'] });
+  assert.equal(c.logPath, 'main/2.log');
+  assert.deepEqual(c.metadata, { name: 'main', attempt: 2 });
+  assert.deepEqual(c.image, { image: 'sha256:abc', userSpecifiedImage: 'busybox' });
+  assert.deepEqual(c.envs, [{ key: 'A', value: '1' }]);
+  assert.deepEqual([c.command, c.args, c.workingDir], [['sh'], ['-c', 'true'], '/tmp']);
+  assert.equal(c.labels?.['io.kubernetes.container.name'], 'main');
+});
+
+void test('the pull policy defaults as upstream: Always for :latest and untagged images, else IfNotPresent', () => {
+  assert.equal(pullPolicy({ name: 'a', image: 'busybox' }), 'Always');
+  assert.equal(pullPolicy({ name: 'a', image: 'busybox:latest' }), 'Always');
+  assert.equal(pullPolicy({ name: 'a', image: 'localhost:5000/busybox' }), 'Always');
+  assert.equal(pullPolicy({ name: 'a', image: 'busybox:1.36' }), 'IfNotPresent');
+  assert.equal(pullPolicy({ name: 'a', image: 'busybox@sha256:abc' }), 'IfNotPresent');
+  assert.equal(pullPolicy({ name: 'a', image: 'busybox', imagePullPolicy: 'Never' }), 'Never');
+});
