@@ -27,7 +27,8 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal, log: 
       await runFakeNode({ client, nodeName: options.nodeName, nodeIP: options.nodeIP, clusterCIDR: options.clusterCIDR, log }, signal);
       return;
     }
-    throw new Error('--runtime containerd: not wired yet');
+    const { runContainerdAgent } = await import('../kubelet/index.js');
+    await runContainerdAgent({ client, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCIDRMaskSize, log, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.nodeIP ? { nodeIP: options.nodeIP } : {}) }, signal);
   } finally {
     client.close();
   }

@@ -44,10 +44,9 @@ export async function runComponents(options: ServerOptions, credentials: Credent
 
 /** The embedded agent with `--runtime fake`: this machine as one hollow node named `--node-name`, its capacity the machine's. */
 async function runFakeAgent(options: ServerOptions, client: Client, log: Logger, signal: AbortSignal): Promise<void> {
-  const [{ availableParallelism, totalmem }, hollow] = await Promise.all([import('node:os'), import('../hollow/index.js')]);
+  const { runFakeNode } = await import('./agent.js');
   try {
-    const template = await hollow.nodeTemplate(client, { internalIP: hollow.defaultNodeIP(), cpu: String(availableParallelism()), memoryBytes: totalmem() });
-    await hollow.runHollowNodes({ client, names: [options.nodeName], template, clusterCIDR: options.clusterCIDR, log }, signal);
+    await runFakeNode({ client, nodeName: options.nodeName, clusterCIDR: options.clusterCIDR, log }, signal);
   } catch (err) {
     // The control plane stays up without its node, as k3s's server does when its agent fails.
     log.error('embedded agent failed', { err });

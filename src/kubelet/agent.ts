@@ -14,12 +14,9 @@ import { startContainerd } from './containerd/supervisor.js';
 import { newCriClient } from './cri/client.js';
 import { runHeartbeats } from './heartbeat.js';
 import { runKubelet } from './kubelet.js';
+import { ensureSandboxImage, SANDBOX_IMAGE } from './sandboximage.js';
 
-/**
- * The sandbox (pause) image. Pulled by containerd where there is a network;
- * issue 5's image work builds it locally at first start.
- */
-export const SANDBOX_IMAGE = 'registry.k8s.io/pause:3.9';
+export { SANDBOX_IMAGE } from './sandboximage.js';
 
 /** Options of {@link runContainerdAgent}. */
 export interface ContainerdAgentOptions {
@@ -58,6 +55,8 @@ export async function runContainerdAgent(o: ContainerdAgentOptions, signal: Abor
   const cri = newCriClient(containerd.endpoint);
   try {
     const version = await cri.version();
+    // No registry needed: the sandbox image is built from busybox-static when the node's containerd lacks it.
+    if (containerd.paths && (await ensureSandboxImage(cri, containerd.paths.socket)) === 'built') log.info('sandbox image built', { image: SANDBOX_IMAGE });
     const nodeIP = o.nodeIP ?? defaultNodeIP();
     const template = { ...await nodeTemplate(o.client, { internalIP: nodeIP, cpu: String(availableParallelism()), memoryBytes: totalmem() }), runtimeVersion: `${version.runtimeName}://${version.runtimeVersion}` };
     const registered = await registerNodes(o.client, [o.nodeName], template, { clusterCIDR: o.clusterCIDR, maskBits: o.nodeCIDRMaskSize ?? 24 }, 1, Date.now);
