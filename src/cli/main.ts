@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import type { LogFormat, Logger, LogLevel } from '../log.js';
-import { FlagError, formatFlags, parseFlags } from './flags.js';
+import { FlagError, formatFlags, parseFlags, type FlagSpecs, type FlagValues } from './flags.js';
 
 const USAGE = `skiff — Kubernetes in TypeScript: one program, a whole cluster
 
@@ -47,68 +47,51 @@ async function main(argv: readonly string[]): Promise<number> {
   return 2;
 }
 
-async function server(argv: readonly string[]): Promise<number> {
-  const { serverFlags, serverOptions } = await import('./server-flags.js');
-  let options;
+/** What the options of every role hold besides their own. */
+type RoleOptions = { logLevel: LogLevel; logFormat: LogFormat };
+
+/** The machine facts flag defaults depend on. */
+const machine = () => ({ uid: process.getuid?.() ?? -1, home: homedir(), hostname: hostname(), cwd: process.cwd() });
+
+/**
+ * Parse a role's flags (`--help` prints `usage` and them; a bad flag is
+ * exit 2 with the message), then run it until SIGINT/SIGTERM.
+ */
+async function role<S extends FlagSpecs, O extends RoleOptions>(name: string, argv: readonly string[], flags: S, usage: string, options: (values: FlagValues<S>) => O, run: (o: O, signal: AbortSignal, log: Logger) => Promise<void>): Promise<number> {
+  let o: O;
   try {
-    const parsed = parseFlags(serverFlags, argv);
+    const parsed = parseFlags(flags, argv);
     if (parsed.help) {
-      process.stdout.write(`Usage:\n  skiff server [flags]\n\nRun the control plane.\n\nFlags:\n${formatFlags(serverFlags)}\n`);
+      process.stdout.write(`Usage:\n  skiff ${usage}\n\nFlags:\n${formatFlags(flags)}\n`);
       return 0;
     }
     if (parsed.args.length > 0) throw new FlagError('InvalidValue', '', `unexpected argument ${JSON.stringify(parsed.args[0])}`);
-    options = serverOptions(parsed.values, { uid: process.getuid?.() ?? -1, home: homedir(), hostname: hostname(), cwd: process.cwd() });
+    o = options(parsed.values);
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
-    process.stderr.write(`skiff server: ${err.message}\nRun 'skiff server --help' for usage.\n`);
+    process.stderr.write(`skiff ${name}: ${err.message}\nRun 'skiff ${name} --help' for usage.\n`);
     return 2;
   }
-  const { runServer } = await import('./server.js');
-  return runRole('server', options, (signal, log) => runServer(options, signal, { log }));
+  return runRole(name, o, (signal, log) => run(o, signal, log));
+}
+
+async function server(argv: readonly string[]): Promise<number> {
+  const { serverFlags, serverOptions } = await import('./server-flags.js');
+  return role('server', argv, serverFlags, 'server [flags]\n\nRun the control plane.', (v) => serverOptions(v, machine()), async (o, signal, log) => (await import('./server.js')).runServer(o, signal, { log }));
 }
 
 async function hollow(argv: readonly string[]): Promise<number> {
   const { hollowFlags, hollowOptions } = await import('./hollow-flags.js');
-  let options;
-  try {
-    const parsed = parseFlags(hollowFlags, argv);
-    if (parsed.help) {
-      process.stdout.write(`Usage:\n  skiff hollow --server https://HOST:PORT --token TOKEN [--ca-file FILE] --nodes N [flags]\n\nRun simulated nodes (no containers) for scale tests.\n\nFlags:\n${formatFlags(hollowFlags)}\n`);
-      return 0;
-    }
-    if (parsed.args.length > 0) throw new FlagError('InvalidValue', '', `unexpected argument ${JSON.stringify(parsed.args[0])}`);
-    options = hollowOptions(parsed.values, { uid: process.getuid?.() ?? -1, home: homedir(), cwd: process.cwd() });
-  } catch (err) {
-    if (!(err instanceof FlagError)) throw err;
-    process.stderr.write(`skiff hollow: ${err.message}\nRun 'skiff hollow --help' for usage.\n`);
-    return 2;
-  }
-  const { runHollow } = await import('./hollow.js');
-  return runRole('hollow', options, (signal, log) => runHollow(options, signal, log));
+  return role('hollow', argv, hollowFlags, 'hollow --server https://HOST:PORT --token TOKEN [--ca-file FILE] --nodes N [flags]\n\nRun simulated nodes (no containers) for scale tests.', (v) => hollowOptions(v, machine()), async (o, signal, log) => (await import('./hollow.js')).runHollow(o, signal, log));
 }
 
 async function agent(argv: readonly string[]): Promise<number> {
   const { agentFlags, agentOptions } = await import('./agent-flags.js');
-  let options;
-  try {
-    const parsed = parseFlags(agentFlags, argv);
-    if (parsed.help) {
-      process.stdout.write(`Usage:\n  skiff agent --server https://HOST:PORT --token TOKEN [--ca-file FILE] [flags]\n\nRun a node that joins a server.\n\nFlags:\n${formatFlags(agentFlags)}\n`);
-      return 0;
-    }
-    if (parsed.args.length > 0) throw new FlagError('InvalidValue', '', `unexpected argument ${JSON.stringify(parsed.args[0])}`);
-    options = agentOptions(parsed.values, { uid: process.getuid?.() ?? -1, home: homedir(), hostname: hostname(), cwd: process.cwd() });
-  } catch (err) {
-    if (!(err instanceof FlagError)) throw err;
-    process.stderr.write(`skiff agent: ${err.message}\nRun 'skiff agent --help' for usage.\n`);
-    return 2;
-  }
-  const { runAgent } = await import('./agent.js');
-  return runRole('agent', options, (signal, log) => runAgent(options, signal, log));
+  return role('agent', argv, agentFlags, 'agent --server https://HOST:PORT --token TOKEN [--ca-file FILE] [flags]\n\nRun a node that joins a server.', (v) => agentOptions(v, machine()), async (o, signal, log) => (await import('./agent.js')).runAgent(o, signal, log));
 }
 
 /** Run a role with a logger, stopping it on SIGINT/SIGTERM (a second signal exits at once); resolves to the exit code. */
-async function runRole(component: string, o: { logLevel: LogLevel; logFormat: LogFormat }, run: (signal: AbortSignal, log: Logger) => Promise<void>): Promise<number> {
+async function runRole(component: string, o: RoleOptions, run: (signal: AbortSignal, log: Logger) => Promise<void>): Promise<number> {
   const { newLogger } = await import('../log.js');
   const log = newLogger({ level: o.logLevel, format: o.logFormat }).child({ component });
   const controller = new AbortController();
