@@ -53,20 +53,29 @@ describe('Service ClusterIP and NodePort allocation', () => {
   });
 
   test('a requested address or port that is taken or out of range is 422; released ones are free again', async () => {
-    assert.equal((await create('want', { clusterIP: '10.43.200.7', type: 'NodePort', ports: [{ port: 80, nodePort: 31007 }] })).status, 201);
-    const taken = await create('want2', { clusterIP: '10.43.200.7' });
+    // An address and a port no earlier test was given at random (the 40 NodePorts above could hold any).
+    const existing = (await api.get<{ items: Svc[] }>('/api/v1/services')).items;
+    const usedIPs = new Set(existing.map((x) => x.spec.clusterIP));
+    const usedPorts = new Set(existing.flatMap((x) => x.spec.ports.map((p) => p.nodePort)));
+    let octet = 7;
+    while (usedIPs.has(`10.43.200.${String(octet)}`)) octet++;
+    const ip = `10.43.200.${String(octet)}`;
+    let port = 31007;
+    while (usedPorts.has(port)) port++;
+    assert.equal((await create('want', { clusterIP: ip, type: 'NodePort', ports: [{ port: 80, nodePort: port }] })).status, 201);
+    const taken = await create('want2', { clusterIP: ip });
     assert.equal(taken.status, 422);
-    assert.match((taken.body as Status).message, /spec\.clusterIPs: Invalid value: .*failed to allocate IP 10\.43\.200\.7: provided IP is already allocated/);
-    const portTaken = await create('want3', { type: 'NodePort', ports: [{ port: 80, nodePort: 31007 }] });
+    assert.match((taken.body as Status).message, new RegExp(`spec\\.clusterIPs: Invalid value: .*failed to allocate IP ${ip.replace(/\./g, '\\.')}: provided IP is already allocated`));
+    const portTaken = await create('want3', { type: 'NodePort', ports: [{ port: 80, nodePort: port }] });
     assert.equal(portTaken.status, 422);
-    assert.match((portTaken.body as Status).message, /spec\.ports\[0\]\.nodePort: Invalid value: 31007: provided port is already allocated/);
+    assert.match((portTaken.body as Status).message, new RegExp(`spec\\.ports\\[0\\]\\.nodePort: Invalid value: ${String(port)}: provided port is already allocated`));
     const outside = await create('want4', { clusterIP: '10.99.0.1' });
     assert.equal(outside.status, 422);
     assert.match((outside.body as Status).message, /The range of valid IPs is 10\.43\.0\.0\/16/);
     assert.equal((await create('want5', { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] })).status, 422);
     // A failed create leaves nothing claimed: the IP of want3's attempt is not held.
     assert.equal((await api.request('DELETE', '/api/v1/namespaces/default/services/want')).status, 200);
-    assert.equal((await create('again', { clusterIP: '10.43.200.7', type: 'NodePort', ports: [{ port: 80, nodePort: 31007 }] })).status, 201);
+    assert.equal((await create('again', { clusterIP: ip, type: 'NodePort', ports: [{ port: 80, nodePort: port }] })).status, 201);
   });
 
   test('updates keep the allocation when omitted; type changes claim and release node ports', async () => {
