@@ -19,6 +19,18 @@ export function containerRuntimeMissing(): string | undefined {
   return undefined;
 }
 
+/**
+ * Skip test `t` where real containers cannot run, and fail it under CI=true
+ * (CI installs what they need); true if the test must stop here.
+ */
+export function skipWithoutRuntime(t: { skip(message?: string): void }): boolean {
+  const missing = containerRuntimeMissing();
+  if (missing === undefined) return false;
+  if (process.env.CI === 'true') throw new Error(`CI must run the containerd suite, but ${missing}`);
+  t.skip(missing);
+  return true;
+}
+
 /** A containerd of its own for one test, with the busybox test image imported and a CNI bridge network. */
 export interface TestRuntime {
   /** Temp dir holding everything (the node's data dir is `root/data`). */
