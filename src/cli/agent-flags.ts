@@ -12,6 +12,7 @@ export const agentFlags = {
   'node-ip': { type: 'string', placeholder: 'IP', description: 'InternalIP of the node', defaultText: "this machine's first IPv4 address" },
   runtime: { type: 'string', choices: ['containerd', 'fake'], default: 'containerd', description: 'container runtime: containerd, or fake (a simulated node, no containers)' },
   'container-runtime-endpoint': { type: 'string', placeholder: 'URL', description: 'use this CRI endpoint (unix:///PATH) instead of a containerd of our own' },
+  'offline-image-fallback': { type: 'boolean', default: true, description: 'run the node\'s copy of an image when its pull cannot reach the registry (=false: fail as upstream)' },
   'cluster-cidr': { type: 'string', placeholder: 'CIDR', default: '10.42.0.0/16', description: "pod IP range the node's pod CIDR comes from (the server's --cluster-cidr)" },
   'node-cidr-mask-size': { type: 'number', placeholder: 'BITS', default: 24, description: "prefix length of the node's pod CIDR" },
   'log-level': { type: 'string', placeholder: 'LEVEL', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info', description: 'least severe level logged' },
@@ -26,6 +27,7 @@ export interface AgentOptions {
   readonly nodeIP?: string;
   readonly runtime: 'containerd' | 'fake';
   readonly endpoint?: string;
+  readonly offlineImageFallback: boolean;
   readonly clusterCIDR: string;
   readonly nodeCIDRMaskSize: number;
   readonly logLevel: LogLevel;
@@ -45,6 +47,7 @@ export function agentOptions(values: FlagValues<typeof agentFlags>, env: JoinEnv
     ...(values['node-ip'] !== undefined ? { nodeIP: checkIP('node-ip', values['node-ip']) } : {}),
     runtime: values.runtime === 'fake' ? 'fake' : 'containerd',
     ...(endpoint !== undefined ? { endpoint } : {}),
+    offlineImageFallback: values['offline-image-fallback'] ?? true,
     clusterCIDR: checkCIDR('cluster-cidr', values['cluster-cidr'] ?? '10.42.0.0/16'),
     nodeCIDRMaskSize: mask,
     logLevel: (values['log-level'] ?? 'info') as LogLevel,

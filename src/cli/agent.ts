@@ -28,7 +28,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal, log: 
       return;
     }
     const { runContainerdAgent } = await import('../kubelet/index.js');
-    await runContainerdAgent({ client, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCIDRMaskSize, log, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.nodeIP ? { nodeIP: options.nodeIP } : {}) }, signal);
+    await runContainerdAgent({ client, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCIDRMaskSize, offlineImageFallback: options.offlineImageFallback, log, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.nodeIP ? { nodeIP: options.nodeIP } : {}) }, signal);
   } finally {
     client.close();
   }

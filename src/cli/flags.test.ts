@@ -61,6 +61,7 @@ void test('server defaults follow k3s and depend on the user', () => {
     clusterDomain: 'cluster.local',
     runtime: 'containerd',
     disableAgent: false,
+    offlineImageFallback: true,
     disableScheduler: false,
     disableControllerManager: false,
     nodeName: 'node-1',

@@ -30,6 +30,7 @@ export const serverFlags = {
   'cluster-dns': { type: 'string', placeholder: 'IP', default: '10.43.0.10', description: 'ClusterIP of the cluster DNS service' },
   'cluster-domain': { type: 'string', placeholder: 'DOMAIN', default: 'cluster.local', description: 'cluster DNS domain' },
   runtime: { type: 'string', choices: ['containerd', 'fake'], default: 'containerd', description: 'container runtime of the embedded agent' },
+  'offline-image-fallback': { type: 'boolean', default: true, description: 'run the node\'s copy of an image when its pull cannot reach the registry (=false: fail as upstream)' },
   'disable-agent': { type: 'boolean', default: false, description: 'run the control plane only, no embedded agent' },
   'disable-scheduler': { type: 'boolean', default: false, description: 'do not run the scheduler' },
   'disable-controller-manager': { type: 'boolean', default: false, description: 'do not run the controller manager' },
@@ -63,6 +64,7 @@ export interface ServerOptions {
   readonly clusterDNS: string;
   readonly clusterDomain: string;
   readonly runtime: 'containerd' | 'fake';
+  readonly offlineImageFallback: boolean;
   readonly disableAgent: boolean;
   readonly disableScheduler: boolean;
   readonly disableControllerManager: boolean;
@@ -160,6 +162,7 @@ export function serverOptions(values: FlagValues<typeof serverFlags>, env: Serve
     clusterDomain: values['cluster-domain'] ?? 'cluster.local',
     runtime: values.runtime === 'fake' ? 'fake' : 'containerd',
     disableAgent: values['disable-agent'] ?? false,
+    offlineImageFallback: values['offline-image-fallback'] ?? true,
     disableScheduler: values['disable-scheduler'] ?? false,
     disableControllerManager: values['disable-controller-manager'] ?? false,
     nodeName,

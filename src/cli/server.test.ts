@@ -32,6 +32,7 @@ const options = (): ServerOptions => ({
   clusterDomain: 'cluster.local',
   runtime: 'fake',
   disableAgent: true,
+  offlineImageFallback: true,
   disableScheduler: true,
   disableControllerManager: true,
   nodeName: 'n1',

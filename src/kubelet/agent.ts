@@ -29,6 +29,8 @@ export interface ContainerdAgentOptions {
   /** An existing CRI endpoint instead of a containerd of our own. */
   readonly endpoint?: string;
   readonly nodeIP?: string;
+  /** Run the local copy of an image when its pull cannot reach the registry (default true). */
+  readonly offlineImageFallback?: boolean;
   readonly log?: Logger;
 }
 
@@ -66,7 +68,7 @@ export async function runContainerdAgent(o: ContainerdAgentOptions, signal: Abor
     log.info('node registered', { node: o.nodeName, podCIDR: node.config.podCIDR, runtime: template.runtimeVersion });
     await Promise.all([
       runHeartbeats({ client: o.client, node: { name: o.nodeName, uid: node.uid }, conditions: node.conditions, log }, signal),
-      runKubelet({ client: o.client, nodeName: o.nodeName, cri, dataDir: o.dataDir, nodeIP, log: log.child({ component: 'kubelet' }) }, signal),
+      runKubelet({ client: o.client, nodeName: o.nodeName, cri, dataDir: o.dataDir, nodeIP, offlineImageFallback: o.offlineImageFallback ?? true, log: log.child({ component: 'kubelet' }) }, signal),
     ]);
   } finally {
     cri.close();

@@ -8,18 +8,23 @@
  * pod for good (grace 0), as the kubelet finalizes a deletion. A periodic
  * resync notices containers that exit or vanish behind its back.
  */
-import { configMaps, pods as podsRef, secrets } from '../api/core/index.js';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { configMaps, persistentVolumeClaims, persistentVolumes, pods as podsRef, secrets, services as servicesRef } from '../api/core/index.js';
 import { EventRecorder, Informer, isConflict, isNotFound, keyOf, runWorkers, sleep, WorkQueue, type Client } from '../client/index.js';
 import { ordered, sameJSON } from '../hollow/index.js';
+import type { KubeObject } from '../api/meta.js';
 import { discardLogger, type Logger } from '../log.js';
 import type { CriClient } from './cri/client.js';
 import type { ContainerStatus as CriContainerStatus, PodSandboxConfig } from './cri/types.js';
 import type { Allocatable } from './downward.js';
-import type { EnvSources } from './env.js';
-import { ContainerStartError, killPod, type NoteEvent, podSandboxes, runSandbox, sandboxContainers, startContainer, type PodRuntime } from './pod/runtime.js';
+import type { EnvService, EnvSources } from './env.js';
+import { ContainerStartError, killPod, type NoteEvent, podSandboxes, probeTarget, runSandbox, sandboxContainers, startContainer, type PodRuntime } from './pod/runtime.js';
 import { sandboxConfig } from './pod/sandbox.js';
 import { buildPodStatus, initialized, type Observed } from './pod/status.js';
 import type { Pod, PodContainer } from './pod/types.js';
+import { Prober } from './prober.js';
+import { setUpVolumes, tearDownVolumes, VolumeError, type VolumeSources } from './volumes.js';
 
 /** Options of {@link runKubelet}. */
 export interface KubeletOptions {
@@ -41,6 +46,8 @@ export interface KubeletOptions {
   readonly log?: Logger;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
+  /** Run the local copy of an image when its pull cannot reach the registry (default true; false is upstream's strictness). */
+  readonly offlineImageFallback?: boolean;
   /** Called once the pod cache is filled. */
   readonly onReady?: () => void;
 }
@@ -50,6 +57,8 @@ const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
 /** Upstream never stops a container with less than 2 s of grace (minimumGracePeriodInSeconds). */
 const MIN_GRACE_SECONDS = 2;
+/** ConfigMap, Secret and downward API volumes follow their sources this often (upstream's sync period is a minute). */
+const VOLUME_REFRESH_MS = 10_000;
 
 /**
  * Run the pods bound to `nodeName` until `signal` aborts. The node must be
@@ -61,8 +70,13 @@ const MIN_GRACE_SECONDS = 2;
 export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promise<void> {
   const log = o.log ?? discardLogger;
   const now = o.now ?? Date.now;
-  const rt: PodRuntime = { cri: o.cri, dataDir: o.dataDir, cgroupRoot: o.cgroupRoot ?? '/skiff' };
+  const rt: PodRuntime = { cri: o.cri, dataDir: o.dataDir, cgroupRoot: o.cgroupRoot ?? '/skiff', offlineImageFallback: o.offlineImageFallback ?? true };
   const informer = new Informer<Pod>(o.client, podsRef, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError: (err) => log.warn('pod watch', { err }) });
+  // Service links (`<NAME>_SERVICE_HOST`…) need the services of the pod's namespace and of `default`.
+  const services = new Informer<KubeObject & EnvService>(o.client, servicesRef, { onError: (err) => log.warn('service watch', { err }) });
+  /** Pod uid → when its ConfigMap, Secret and downward API volumes were last written. */
+  const volumesWritten = new Map<string, { at: number; paths: Map<string, string> }>();
+  const podDir = (uid: string) => join(o.dataDir, 'kubelet', 'pods', uid);
   const queue = new WorkQueue<string>();
   /** Pod key → uid, to tear down a pod that vanished from the API. */
   const uids = new Map<string, string>();
@@ -78,14 +92,49 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
   // just wrote (ErrImagePull, say) stands until the next resync.
   informer.on({ add: (p) => queue.add(keyOf(p)), update: (old, p) => { if (!statusOnly(old, p)) queue.add(keyOf(p)); }, delete: (p) => queue.add(keyOf(p)) });
 
-  const sources = (ns: string): EnvSources => ({
+  const sources = (ns: string): EnvSources & VolumeSources => ({
     configMap: (name) => getOptional(o.client, configMaps, ns, name),
     secret: (name) => getOptional(o.client, secrets, ns, name),
+    claimPath: (claim) => claimPath(o.client, ns, claim),
+    services: services.list().filter((svc) => svc.metadata.namespace === ns || svc.metadata.namespace === 'default'),
     allocatable: o.allocatable ?? {},
   });
 
+  const prober = new Prober({
+    changed: (key) => { queue.add(key); },
+    unhealthy: (key, _container, _kind, message) => {
+      const pod = informer.get(key);
+      if (pod) recorder.event(pod, 'Warning', 'Unhealthy', message);
+    },
+    kill: (key, id, c, kind, graceSeconds) => {
+      const pod = informer.get(key);
+      if (!pod) return;
+      recorder.event(pod, 'Normal', 'Killing', `Container ${c.name} failed ${kind} probe, will be restarted`);
+      const grace = graceSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+      void o.cri.stopContainer(id, Math.max(grace, MIN_GRACE_SECONDS))
+        .catch((err: unknown) => { log.warn('killing an unhealthy container failed', { pod: key, container: c.name, err }); })
+        .finally(() => { queue.add(key); });
+    },
+  }, now, log);
+
   const forgetPod = (uid: string) => {
     for (const m of [backoff, pullBackoff, backoffNoted]) for (const k of m.keys()) if (k.startsWith(`${uid}/`)) m.delete(k);
+    volumesWritten.delete(uid);
+  };
+
+  /** Stop the pod's containers and sandboxes (removed with `remove`, and its volumes with them). */
+  const stopPod = async (uid: string, graceSeconds: number, remove: boolean, pod?: Pod): Promise<void> => {
+    await killPod(rt, uid, graceSeconds, remove, pod ? { pod, podIP: pod.status?.podIP ?? '', note: noter(pod) } : undefined);
+    if (remove) await tearDownVolumes(podDir(uid));
+  };
+
+  /** The pod's volumes, set up again when the last set-up is older than {@link VOLUME_REFRESH_MS}. */
+  const podVolumes = async (pod: Pod, uid: string): Promise<Map<string, string>> => {
+    const last = volumesWritten.get(uid);
+    if (last && now() - last.at < VOLUME_REFRESH_MS) return last.paths;
+    const paths = await setUpVolumes(pod, podDir(uid), sources(pod.metadata.namespace ?? ''));
+    volumesWritten.set(uid, { at: now(), paths });
+    return paths;
   };
 
   const sync = async (key: string): Promise<void> => {
@@ -93,7 +142,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     if (!pod) {
       // Deleted from the API without us (a forced delete): its containers must not outlive it.
       const uid = uids.get(key);
-      if (uid !== undefined) await killPod(rt, uid, 0, true);
+      if (uid !== undefined) await stopPod(uid, 0, true);
       if (uid !== undefined) forgetPod(uid);
       uids.delete(key);
       return;
@@ -103,7 +152,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     if (pod.metadata.deletionTimestamp) return terminate(pod, uid);
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
       // Nothing runs any more; the sandbox stops, its containers stay for logs until the pod is deleted.
-      await killPod(rt, uid, 0, false);
+      await stopPod(uid, 0, false);
       return;
     }
     await runPod(key, pod, uid);
@@ -120,9 +169,23 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       sandbox = await runSandbox(rt, pod, sandboxes.length > 0 ? (sandboxes[0]?.metadata?.attempt ?? 0) + 1 : 0);
       log.info('sandbox started', { pod: key, sandbox: sandbox.id });
     }
+    const podIP = pod.spec?.hostNetwork === true ? o.nodeIP : (await o.cri.podSandboxStatus(sandbox.id)).status?.network?.ip || undefined;
+    let volumes: Map<string, string>;
+    try {
+      volumes = await podVolumes(pod, uid);
+    } catch (err) {
+      if (!(err instanceof VolumeError)) throw err;
+      // As upstream: the pod waits in ContainerCreating, with the reason in a FailedMount event, and tries again.
+      recorder.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${err.volume ?? ''}" : ${err.message}`);
+      queue.addAfter(key, 2000);
+      const waiting = (cs: readonly PodContainer[] | undefined) => new Map((cs ?? []).map((c) => [c.name, { waiting: { reason: 'ContainerCreating' } }]));
+      const status = buildPodStatus(pod, { now: now(), hostIP: o.nodeIP, ...(podIP ? { podIP } : {}), init: waiting(pod.spec?.initContainers), app: waiting(pod.spec?.containers) });
+      if (!sameJSON(status, pod.status)) await writeStatus(pod, status);
+      return;
+    }
     const containers = await sandboxContainers(rt, sandbox.id);
     const policy = pod.spec?.restartPolicy ?? 'Always';
-    const ctx = { key, pod, uid, sandbox, containers };
+    const ctx = { key, pod, uid, sandbox, containers, volumes, podIP: podIP ?? '' };
 
     const init = new Map<string, Observed>();
     for (const c of pod.spec?.initContainers ?? []) {
@@ -133,15 +196,23 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     const app = new Map<string, Observed>();
     if (initialized(pod, init)) {
       for (const c of pod.spec?.containers ?? []) {
-        app.set(c.name, await advance(ctx, c, (l) => policy === 'Always' || (policy === 'OnFailure' && l.exitCode !== 0)));
+        app.set(c.name, probed(ctx, c, await advance(ctx, c, (l) => policy === 'Always' || (policy === 'OnFailure' && l.exitCode !== 0))));
       }
     }
-    const podIP = pod.spec?.hostNetwork === true ? o.nodeIP : (await o.cri.podSandboxStatus(sandbox.id)).status?.network?.ip || undefined;
+    prober.retain(key, new Set([...app.values()].flatMap((obs) => (obs.latest?.state === 'CONTAINER_RUNNING' ? [obs.latest.id] : []))));
     const status = buildPodStatus(pod, { now: now(), hostIP: o.nodeIP, ...(podIP ? { podIP } : {}), init, app });
     if (!sameJSON(status, pod.status)) await writeStatus(pod, status);
   };
 
-  type Ctx = { key: string; pod: Pod; uid: string; sandbox: { id: string; config: PodSandboxConfig }; containers: Map<string, CriContainerStatus[]> };
+  type Ctx = { key: string; pod: Pod; uid: string; sandbox: { id: string; config: PodSandboxConfig }; containers: Map<string, CriContainerStatus[]>; volumes: Map<string, string>; podIP: string };
+
+  /** A running container's probes are run; its status says what they found. */
+  const probed = (ctx: Ctx, c: PodContainer, observed: Observed): Observed => {
+    const l = observed.latest;
+    if (l?.state !== 'CONTAINER_RUNNING') return observed;
+    prober.track(ctx.key, l.id, c, Number(BigInt(l.startedAt) / 1_000_000n), probeTarget(rt, c, l.id, ctx.podIP));
+    return { ...observed, ...prober.state(l.id) };
+  };
 
   /** Bring one container forward: start it if it never ran, restart it if it exited and should run again (after its back-off). */
   const advance = async (ctx: Ctx, c: PodContainer, restarts: (exited: CriContainerStatus) => boolean): Promise<Observed> => {
@@ -172,7 +243,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       return { ...(latest ? { previous: latest } : {}), waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` } };
     }
     try {
-      const id = await startContainer(rt, ctx.pod, c, attempt, ctx.sandbox, sources(ctx.pod.metadata.namespace ?? ''), noter(ctx.pod));
+      const id = await startContainer(rt, ctx.pod, c, attempt, { sandbox: ctx.sandbox, sources: sources(ctx.pod.metadata.namespace ?? ''), volumes: ctx.volumes, podIP: ctx.podIP, note: noter(ctx.pod) });
       pullBackoff.delete(bkey);
       const started = (await o.cri.containerStatus(id)).status ?? undefined;
       return { ...(started ? { latest: started } : {}), ...(latest ? { previous: latest } : {}) };
@@ -204,7 +275,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
   const terminate = async (pod: Pod, uid: string): Promise<void> => {
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     for (const c of pod.spec?.containers ?? []) recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-    await killPod(rt, uid, Math.max(grace, MIN_GRACE_SECONDS), false);
+    await stopPod(uid, Math.max(grace, MIN_GRACE_SECONDS), false, pod);
     const [sandbox] = await podSandboxes(rt, uid);
     if (sandbox && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
       const containers = await sandboxContainers(rt, sandbox.id);
@@ -215,7 +286,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       const status = buildPodStatus(pod, { now: now(), hostIP: o.nodeIP, init: observe(pod.spec?.initContainers), app: observe(pod.spec?.containers), stopped: true });
       await writeStatus(pod, status);
     }
-    await killPod(rt, uid, 0, true);
+    await stopPod(uid, 0, true);
     forgetPod(uid);
     try {
       await o.client.delete(podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });
@@ -234,8 +305,12 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     }
     for (const uid of orphans) {
       log.info('removing the sandbox of a pod that is gone', { uid });
-      await killPod(rt, uid, 0, true);
+      await stopPod(uid, 0, true);
       forgetPod(uid);
+    }
+    // Volumes of pods removed while the kubelet was down.
+    for (const uid of await readdir(join(o.dataDir, 'kubelet', 'pods')).catch(() => [] as string[])) {
+      if (!live.has(uid) && !orphans.has(uid)) await tearDownVolumes(podDir(uid));
     }
   };
 
@@ -252,9 +327,11 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
   signal.addEventListener('abort', () => queue.shutdown(), { once: true });
   const running = [
     informer.run(signal),
+    services.run(signal),
+    prober.run(signal),
     runWorkers(queue, o.workers ?? 8, sync, (key, err) => log.warn('pod sync failed', { pod: key, err })),
   ];
-  if (await informer.synced(signal)) {
+  if (await informer.synced(signal) && await services.synced(signal)) {
     log.info('kubelet ready', { node: o.nodeName, pods: informer.list().length });
     o.onReady?.();
     running.push(resync());
@@ -266,6 +343,20 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
 function statusOnly(a: Pod, b: Pod): boolean {
   const meta = (p: Pod) => ({ ...p.metadata, resourceVersion: undefined, managedFields: undefined });
   return sameJSON(meta(a), meta(b)) && sameJSON(a.spec, b.spec);
+}
+
+/** The host path of the volume bound to claim `name` (local-path volumes are hostPath or local), or undefined while unbound. */
+async function claimPath(client: Client, ns: string, name: string): Promise<string | undefined> {
+  const claim = await getOptional(client, persistentVolumeClaims, ns, name) as { spec?: { volumeName?: string }; status?: { phase?: string } } | undefined;
+  if (!claim) throw new VolumeError(`persistentvolumeclaim "${name}" not found`);
+  const volume = claim.spec?.volumeName;
+  if (!volume || claim.status?.phase !== 'Bound') return undefined;
+  const pv = await getOptional(client, persistentVolumes, '', volume) as { spec?: { hostPath?: { path?: string }; local?: { path?: string } } } | undefined;
+  const path = pv?.spec?.hostPath?.path ?? pv?.spec?.local?.path;
+  if (path === undefined) throw new VolumeError(`persistentvolume "${volume}" has no local path this node can mount`);
+  // The provisioner names the directory; the node makes it (DirectoryOrCreate).
+  await mkdir(path, { recursive: true, mode: 0o777 });
+  return path;
 }
 
 /** A ConfigMap or Secret, or undefined when it does not exist. */

@@ -18,6 +18,8 @@ export interface Probe {
   readonly periodSeconds?: number;
   readonly successThreshold?: number;
   readonly failureThreshold?: number;
+  /** Grace period of a kill after a failed liveness or startup probe, instead of the pod's. */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
@@ -129,6 +131,11 @@ export class ProbeState {
   /** When the next check is due (ms, the same clock as `startedAtMs`). */
   get due(): number {
     return this.#next;
+  }
+
+  /** True once `failureThreshold` checks in a row failed (a startup probe then gives up on the container). */
+  get failing(): boolean {
+    return this.#last === false && this.#run >= Math.max(1, this.#probe.failureThreshold ?? 3);
   }
 
   /** When the container started, as given. */

@@ -11,7 +11,7 @@
  * - `persistentVolumeClaim`, the bound volume's path (local-path volumes).
  */
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, readdir, readlink, rename, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { quantityValue } from '../api/quantity.js';
@@ -77,6 +77,13 @@ export interface VolumeSources {
 /** A volume that cannot be set up yet (missing object, unbound claim): the pod waits, with this message in a FailedMount event. */
 export class VolumeError extends Error {
   override readonly name = 'VolumeError';
+  /** The volume that failed, once known. */
+  readonly volume: string | undefined;
+
+  constructor(message: string, volume?: string) {
+    super(message);
+    this.volume = volume;
+  }
 }
 
 export interface PodWithVolumes extends DownwardPod {
@@ -93,26 +100,44 @@ const pluginDir = (v: Volume) =>
 export async function setUpVolumes(pod: PodWithVolumes, podDir: string, sources: VolumeSources): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const v of pod.spec?.volumes ?? []) {
-    if (v.hostPath) {
-      out.set(v.name, await hostPathVolume(v.hostPath.path, v.hostPath.type ?? ''));
-      continue;
+    try {
+      out.set(v.name, await setUpVolume(pod, v, podDir, sources));
+    } catch (err) {
+      if (err instanceof VolumeError && err.volume === undefined) throw new VolumeError(err.message, v.name);
+      throw err;
     }
-    if (v.persistentVolumeClaim) {
-      const path = await sources.claimPath(v.persistentVolumeClaim.claimName);
-      if (!path) throw new VolumeError(`persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" is not bound`);
-      out.set(v.name, path);
-      continue;
-    }
-    const dir = join(podDir, 'volumes', pluginDir(v), v.name);
-    if (v.emptyDir) await emptyDir(dir, v.emptyDir);
-    else {
-      const files = await projectedFiles(pod, v, sources);
-      if (files) await writeAtomically(dir, files);
-      else await mkdir(dir, { recursive: true });
-    }
-    out.set(v.name, dir);
   }
   return out;
+}
+
+async function setUpVolume(pod: PodWithVolumes, v: Volume, podDir: string, sources: VolumeSources): Promise<string> {
+  if (v.hostPath) return hostPathVolume(v.hostPath.path, v.hostPath.type ?? '');
+  if (v.persistentVolumeClaim) {
+    const path = await sources.claimPath(v.persistentVolumeClaim.claimName);
+    if (!path) throw new VolumeError(`persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" is not bound`);
+    return path;
+  }
+  const dir = join(podDir, 'volumes', pluginDir(v), v.name);
+  if (v.emptyDir) await emptyDir(dir, v.emptyDir);
+  else {
+    const files = await projectedFiles(pod, v, sources);
+    if (files && !(await unchanged(dir, files))) await writeAtomically(dir, files);
+    else if (!files) await mkdir(dir, { recursive: true });
+  }
+  return dir;
+}
+
+/** True if `dir`'s `..data` holds exactly `files` already (a resync then writes nothing). */
+async function unchanged(dir: string, files: readonly File[]): Promise<boolean> {
+  const data = join(dir, '..data');
+  const present = await readdir(data, { recursive: true, withFileTypes: true }).catch(() => undefined);
+  if (!present || present.filter((e) => e.isFile()).length !== files.length) return false;
+  for (const f of files) {
+    const path = join(data, safePath(f.path));
+    const [info, bytes] = await Promise.all([stat(path).catch(() => undefined), readFile(path).catch(() => undefined)]);
+    if (!info || !bytes || (info.mode & 0o7777) !== f.mode || !bytes.equals(f.data)) return false;
+  }
+  return true;
 }
 
 async function emptyDir(dir: string, spec: NonNullable<Volume['emptyDir']>): Promise<void> {

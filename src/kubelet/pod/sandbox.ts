@@ -5,7 +5,8 @@
  * kubelet supports so far.
  */
 import { join } from 'node:path';
-import type { ContainerConfig, NamespaceOption, PodSandboxConfig } from '../cri/types.js';
+import type { ContainerConfig, Mount, NamespaceOption, PodSandboxConfig, PortMapping } from '../cri/types.js';
+import { containerSecurity, sandboxSecurity } from './security.js';
 import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, type Pod, type PodContainer } from './types.js';
 
 /** Where a pod's logs live: `DATA_DIR/pods/<namespace>_<name>_<uid>`, as upstream's `/var/log/pods`. */
@@ -45,16 +46,27 @@ export function sandboxConfig(pod: Pod, attempt: number, o: { dataDir: string; c
     annotations: m.annotations ?? {},
     linux: {
       cgroupParent: podCgroup(o.cgroupRoot, m.uid ?? ''),
-      securityContext: { namespaceOptions: namespaceOptions(pod) },
+      securityContext: { ...sandboxSecurity(pod), namespaceOptions: namespaceOptions(pod) },
     },
+    ...(portMappings(pod).length > 0 ? { portMappings: portMappings(pod) } : {}),
   };
+}
+
+/** The containers' `hostPort`s, forwarded by the portmap CNI plugin. */
+export function portMappings(pod: Pod): PortMapping[] {
+  return (pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).filter((p) => (p.hostPort ?? 0) > 0).map((p) => ({
+    protocol: p.protocol === 'UDP' ? 'UDP' as const : p.protocol === 'SCTP' ? 'SCTP' as const : 'TCP' as const,
+    containerPort: p.containerPort,
+    hostPort: p.hostPort ?? 0,
+    ...(p.hostIP ? { hostIp: p.hostIP } : {}),
+  })));
 }
 
 /** A container's log path, relative to the sandbox's log directory: `<container>/<restart>.log`. */
 export const containerLogPath = (name: string, restart: number): string => `${name}/${restart}.log`;
 
 /** The config of `container`'s `attempt`-th instance, its image resolved to `imageRef` and its environment computed. */
-export function containerConfig(pod: Pod, container: PodContainer, attempt: number, run: { imageRef: string; env: readonly (readonly [string, string])[]; command: string[]; args: string[] }): ContainerConfig {
+export function containerConfig(pod: Pod, container: PodContainer, attempt: number, run: { imageRef: string; env: readonly (readonly [string, string])[]; command: string[]; args: string[]; mounts?: readonly Mount[] }): ContainerConfig {
   return {
     metadata: { name: container.name, attempt },
     image: { image: run.imageRef, userSpecifiedImage: container.image ?? '' },
@@ -62,11 +74,12 @@ export function containerConfig(pod: Pod, container: PodContainer, attempt: numb
     args: run.args,
     ...(container.workingDir ? { workingDir: container.workingDir } : {}),
     envs: run.env.map(([key, value]) => ({ key, value })),
+    ...(run.mounts?.length ? { mounts: run.mounts } : {}),
     labels: { ...podLabels(pod), [CONTAINER_NAME_LABEL]: container.name },
     logPath: containerLogPath(container.name, attempt),
     stdin: container.stdin === true,
     stdinOnce: container.stdinOnce === true,
     tty: container.tty === true,
-    linux: { securityContext: { namespaceOptions: namespaceOptions(pod) } },
+    linux: { securityContext: { ...containerSecurity(pod, container), namespaceOptions: namespaceOptions(pod) } },
   };
 }

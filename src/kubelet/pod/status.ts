@@ -17,6 +17,9 @@ export interface Observed {
   readonly latest?: CriContainerStatus;
   readonly previous?: CriContainerStatus;
   readonly waiting?: Waiting;
+  /** What the probes say of the running instance (absent: no probes, so started and ready once running). */
+  readonly started?: boolean;
+  readonly ready?: boolean;
 }
 
 /** Everything the status is built from besides the pod. */
@@ -63,12 +66,12 @@ export function containerStatus(c: PodContainer, o: Observed): ContainerStatus {
     name: c.name,
     state,
     lastState,
-    ready: running,
+    ready: running && o.ready !== false,
     restartCount: l?.metadata?.attempt ?? 0,
     image: l?.image?.image && !l.image.image.startsWith('sha256:') ? l.image.image : normalizeImage(c.image ?? ''),
     imageID: l?.imageRef ?? '',
     containerID: l ? `containerd://${l.id}` : '',
-    started: running,
+    started: running && o.started !== false,
   };
 }
 

@@ -2,6 +2,9 @@
 import type { KubeObject } from '../../api/meta.js';
 import type { PodStatus } from '../../hollow/index.js';
 import type { EnvContainer } from '../env.js';
+import type { Probe } from '../probe.js';
+import type { Volume, VolumeMount } from '../volumes.js';
+import type { ContainerSecurity, PodSecurity } from './security.js';
 
 export type { ContainerStatus, PodCondition, PodStatus } from '../../hollow/index.js';
 
@@ -13,7 +16,26 @@ export interface PodContainer extends EnvContainer {
   readonly tty?: boolean;
   readonly stdin?: boolean;
   readonly stdinOnce?: boolean;
+  readonly securityContext?: ContainerSecurity;
+  readonly volumeMounts?: readonly VolumeMount[];
+  readonly ports?: readonly ContainerPort[];
+  readonly livenessProbe?: Probe;
+  readonly readinessProbe?: Probe;
+  readonly startupProbe?: Probe;
+  readonly lifecycle?: { readonly postStart?: LifecycleHandler; readonly preStop?: LifecycleHandler };
 }
+
+/** A port a container declares; `hostPort` is forwarded from the node. */
+export interface ContainerPort {
+  readonly name?: string;
+  readonly containerPort: number;
+  readonly hostPort?: number;
+  readonly hostIP?: string;
+  readonly protocol?: string;
+}
+
+/** A postStart or preStop hook. */
+export type LifecycleHandler = Pick<Probe, 'exec' | 'httpGet' | 'tcpSocket'> & { readonly sleep?: { readonly seconds: number } };
 
 /** A Pod as the kubelet reads it. */
 export interface Pod extends KubeObject {
@@ -26,6 +48,9 @@ export interface Pod extends KubeObject {
     hostIPC?: boolean;
     shareProcessNamespace?: boolean;
     serviceAccountName?: string;
+    enableServiceLinks?: boolean;
+    securityContext?: PodSecurity;
+    volumes?: readonly Volume[];
     terminationGracePeriodSeconds?: number;
     containers?: readonly PodContainer[];
     initContainers?: readonly PodContainer[];
