@@ -51,12 +51,19 @@ export interface BusyboxImageOptions {
   readonly name?: string;
   /** The image config's Cmd; default `sleep` forever, which also makes it a sandbox (pause) image. */
   readonly cmd?: readonly string[];
-  /** busybox applets linked in /bin (default: sh sleep echo cat ls true false env id hostname). */
+  /** busybox applets linked in /bin (default: every applet it has, as a busybox image). */
   readonly applets?: readonly string[];
 }
 
 const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const ociArch = (): string => ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' })[process.arch as string] ?? process.arch;
+
+/** The applets of the host's busybox-static (`busybox --list`), less the one named busybox. */
+function busyboxApplets(): string[] {
+  const listed = spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`${BUSYBOX} --list failed: ${listed.stderr}`);
+  return listed.stdout.split('\n').filter((a) => /^[\w.[-]+$/.test(a) && a !== 'busybox');
+}
 
 /**
  * Write an OCI image-layout archive (as `ctr images import` reads it) of a
@@ -68,7 +75,7 @@ export function buildBusyboxImage(file: string, options: BusyboxImageOptions = {
     throw new Error(`${BUSYBOX} not found: the test image is built from Debian's busybox-static; run \`apt-get install busybox-static\``);
   }
   const name = options.name ?? BUSYBOX_TEST_IMAGE;
-  const applets = options.applets ?? ['sh', 'sleep', 'echo', 'cat', 'ls', 'true', 'false', 'env', 'id', 'hostname'];
+  const applets = options.applets ?? busyboxApplets();
   const layer = tarArchive([
     ...['bin', 'dev', 'etc', 'proc', 'root', 'sys', 'var'].map((path) => ({ type: 'dir' as const, path })),
     { type: 'dir', path: 'tmp', mode: 0o1777 },

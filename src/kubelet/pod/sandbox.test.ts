@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pullPolicy } from './runtime.js';
+import { pullPolicy, registryUnreachable } from './runtime.js';
 import { containerConfig, sandboxConfig } from './sandbox.js';
 import type { Pod } from './types.js';
 
@@ -42,4 +42,18 @@ void test('the pull policy defaults as upstream: Always for :latest and untagged
   assert.equal(pullPolicy({ name: 'a', image: 'busybox:1.36' }), 'IfNotPresent');
   assert.equal(pullPolicy({ name: 'a', image: 'busybox@sha256:abc' }), 'IfNotPresent');
   assert.equal(pullPolicy({ name: 'a', image: 'busybox', imagePullPolicy: 'Never' }), 'Never');
+});
+
+void test('hostPorts become the sandbox\'s port mappings (portmap plugin)', () => {
+  const c = sandboxConfig(pod({ containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 53, hostPort: 5353, protocol: 'UDP', hostIP: '127.0.0.1' }, { containerPort: 9090 }] }] }), 0, { dataDir: '/data', cgroupRoot: '/skiff' });
+  assert.deepEqual(c.portMappings, [{ protocol: 'TCP', containerPort: 80, hostPort: 8080 }, { protocol: 'UDP', containerPort: 53, hostPort: 5353, hostIp: '127.0.0.1' }]);
+  assert.equal(sandboxConfig(pod(), 0, { dataDir: '/data', cgroupRoot: '/skiff' }).portMappings, undefined);
+});
+
+void test('the offline fallback applies only when no registry answered', () => {
+  assert.equal(registryUnreachable('failed to resolve reference "docker.io/library/busybox:latest": failed to do request: Head "https://registry-1.docker.io/v2/library/busybox/manifests/latest": dial tcp: lookup registry-1.docker.io on 192.0.2.1:53: server misbehaving'), true);
+  assert.equal(registryUnreachable('failed to do request: Head "https://example.com/v2/x/manifests/1": dial tcp 203.0.113.9:443: connect: connection refused'), true);
+  assert.equal(registryUnreachable('failed to resolve reference "docker.io/library/nope:1": docker.io/library/nope:1: not found'), false);
+  assert.equal(registryUnreachable('failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized'), false);
+  assert.equal(registryUnreachable('unexpected status code 403 Forbidden'), false);
 });
