@@ -94,7 +94,7 @@ test('pod features: shared volumes, ConfigMaps, service links, securityContext, 
     await eventually('FailedMount', async () => (await reasons('shared')).find((r) => r.startsWith('FailedMount: MountVolume.SetUp failed for volume "settings" : configmap "settings" not found')));
     const waiting = await get('shared');
     assert.equal(waiting.status?.phase, 'Pending');
-    assert.deepEqual(waiting.status?.containerStatuses.map((c) => c.state.waiting?.reason), ['ContainerCreating', 'ContainerCreating']);
+    assert.deepEqual(waiting.status.containerStatuses?.map((c) => c.state.waiting?.reason), ['ContainerCreating', 'ContainerCreating']);
     await client.create(configMaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { greeting: 'hi' } });
     const shared = await running('shared', (p) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True');
     assert.deepEqual(shared.status?.containerStatuses?.map((c) => [c.name, c.ready, c.started]), [['web', true, true], ['client', true, true]]);
