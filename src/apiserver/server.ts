@@ -228,7 +228,11 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     },
   );
   // exec, attach, port-forward: upgraded connections proxied to the pod's kubelet; anything else is not upgraded.
+  // They leave the server's books (closeAllConnections does not see them): close() ends them itself.
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
     const refuse = (err: unknown) => {
       if (!(err instanceof APIError)) log('upgrade failed', { url: req.url, err: err instanceof Error ? err.stack : String(err) });
       const status = toStatus(err);
@@ -283,6 +287,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const s of upgraded) s.destroy();
       });
     },
   };
