@@ -102,3 +102,31 @@ export async function issueLeaf(ca: Pair, now: Date, days: number, spec: LeafSpe
   });
   return { cert: cert.toString('pem') + '\n', key: await keyPEM(keys.privateKey) };
 }
+
+/**
+ * A self-signed serving certificate (its own CA, as upstream's kubelet makes
+ * one when given none: `CN=<host>@<unix time>`), valid `days` from `now`.
+ * Its clients (the API server) do not verify it.
+ */
+export async function issueSelfSignedServing(now: Date, days: number, cn: string, sans: SANs): Promise<Pair> {
+  const x509 = await lib();
+  const keys = await newKeys();
+  const flags = x509.KeyUsageFlags;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=${cn}`,
+    ...validity(now, days),
+    keys,
+    signingAlgorithm: alg,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(flags.digitalSignature | flags.keyCertSign, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        ...sans.dnsNames.map((value) => ({ type: 'dns' as const, value })),
+        ...sans.ips.map((value) => ({ type: 'ip' as const, value })),
+      ]),
+    ],
+  });
+  return { cert: cert.toString('pem') + '\n', key: await keyPEM(keys.privateKey) };
+}

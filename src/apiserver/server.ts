@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { refuseUpgrade } from '../httpstream.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +10,7 @@ import { allResources } from '../api/index.js';
 import { newAuthenticator, newTokenAuthenticator, type User } from './authn.js';
 import { aggregatedDiscovery, aggregatedVersion, apiGroup, apiGroupList, apiVersions, groupVersions, resourceList, versionInfo } from './discovery.js';
 import { startCompactor } from './compactor.js';
-import { APIError, toStatus } from './errors.js';
+import { APIError, badRequest, toStatus } from './errors.js';
 import type { Call, Handler, HandlerContext, Reply } from './handlers/context.js';
 import { create } from './handlers/create.js';
 import { del } from './handlers/delete.js';
@@ -29,6 +31,7 @@ import { asObject, decodeBody, parseRequestInfo, readBody, type RequestInfo } fr
 import { findReview, serveReview } from './reviews.js';
 import { serveMetrics } from './metrics.js';
 import { podLog } from './handlers/podlog.js';
+import { podStream, STREAM_SUBRESOURCES } from './handlers/podstream.js';
 import { exposition } from '../metrics.js';
 import { coreHooks } from './hooks.js';
 import { reconcileKubernetesService } from './kubernetes-service.js';
@@ -150,6 +153,8 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       await podLog(ctx, { info, resource, query: url.searchParams, req, res, wantsTable: false }, { cert: pki.adminCert, key: pki.adminKey });
       return;
     }
+    // A streaming subresource without the upgrade headers, as upstream's SPDY handshake answers it.
+    if (resource && sub && STREAM_SUBRESOURCES.has(sub) && resource.def.kind === 'Pod' && !resource.def.group) throw badRequest('Upgrade request required');
     const knownSub = (sub === 'status' && resource?.def.hasStatus) || (sub === 'scale' && resource?.def.scale) || (sub === 'finalize' && resource?.def.kind === 'Namespace' && !resource.def.group);
     if (!resource || (sub && !knownSub) || (info.namespace && !resource.def.namespaced))
       throw new APIError('NotFound', 'the server could not find the requested resource');
@@ -222,6 +227,29 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       });
     },
   );
+  // exec, attach, port-forward: upgraded connections proxied to the pod's kubelet; anything else is not upgraded.
+  // They leave the server's books (closeAllConnections does not see them): close() ends them itself.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    const refuse = (err: unknown) => {
+      if (!(err instanceof APIError)) log('upgrade failed', { url: req.url, err: err instanceof Error ? err.stack : String(err) });
+      const status = toStatus(err);
+      refuseUpgrade(socket, status.code, 'application/json', JSON.stringify(status));
+    };
+    socket.on('error', () => socket.destroy());
+    try {
+      if (!authenticate(req)) throw new APIError('Unauthorized', 'Unauthorized');
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+      if (!info || info.group || info.resource !== 'pods' || !info.namespace || !info.name || !STREAM_SUBRESOURCES.has(info.subresource) || (info.verb !== 'get' && info.verb !== 'create'))
+        throw badRequest(`upgrade is not supported for ${url.pathname}`);
+      podStream(ctx, info, url.searchParams, req, socket, head, { cert: pki.adminCert, key: pki.adminKey }).catch(refuse);
+    } catch (err) {
+      refuse(err);
+    }
+  });
   server.headersTimeout = 60_000;
   server.requestTimeout = 0;
 
@@ -259,6 +287,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const s of upgraded) s.destroy();
       });
     },
   };

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { LogFormat, LogLevel } from '../log.js';
 import { type FlagSpecs, type FlagValues } from './flags.js';
 import { joinFlags, joinOf, type Join, type JoinEnv } from './join-flags.js';
-import { checkCIDR, checkIP, checkNodeName, invalid } from './server-flags.js';
+import { checkCIDR, checkIP, checkNodeName, checkPort, invalid } from './server-flags.js';
 
 /** Flags of `skiff agent` (k3s agent's names). */
 export const agentFlags = {
@@ -10,6 +10,7 @@ export const agentFlags = {
   'data-dir': { type: 'string', placeholder: 'DIR', description: "the node's state: its containerd, pod logs and volumes", defaultText: '/var/lib/skiff/agent as root, ~/.skiff/agent otherwise' },
   'node-name': { type: 'string', placeholder: 'NAME', description: 'name of this node', defaultText: 'the hostname' },
   'node-ip': { type: 'string', placeholder: 'IP', description: 'InternalIP of the node', defaultText: "this machine's first IPv4 address" },
+  'kubelet-port': { type: 'number', placeholder: 'PORT', default: 10250, description: "HTTPS port of the node's kubelet (logs, exec, attach, port-forward); 0 picks a free one" },
   runtime: { type: 'string', choices: ['containerd', 'fake'], default: 'containerd', description: 'container runtime: containerd, or fake (a simulated node, no containers)' },
   'container-runtime-endpoint': { type: 'string', placeholder: 'URL', description: 'use this CRI endpoint (unix:///PATH) instead of a containerd of our own' },
   'offline-image-fallback': { type: 'boolean', default: true, description: 'run the node\'s copy of an image when its pull cannot reach the registry (=false: fail as upstream)' },
@@ -25,6 +26,7 @@ export interface AgentOptions {
   readonly dataDir: string;
   readonly nodeName: string;
   readonly nodeIP?: string;
+  readonly kubeletPort: number;
   readonly runtime: 'containerd' | 'fake';
   readonly endpoint?: string;
   readonly offlineImageFallback: boolean;
@@ -45,6 +47,7 @@ export function agentOptions(values: FlagValues<typeof agentFlags>, env: JoinEnv
     dataDir: resolve(env.cwd, values['data-dir'] ?? (env.uid === 0 ? '/var/lib/skiff/agent' : join(env.home, '.skiff', 'agent'))),
     nodeName: checkNodeName(values['node-name'] ?? env.hostname),
     ...(values['node-ip'] !== undefined ? { nodeIP: checkIP('node-ip', values['node-ip']) } : {}),
+    kubeletPort: checkPort('kubelet-port', values['kubelet-port'] ?? 10250),
     runtime: values.runtime === 'fake' ? 'fake' : 'containerd',
     ...(endpoint !== undefined ? { endpoint } : {}),
     offlineImageFallback: values['offline-image-fallback'] ?? true,

@@ -21,14 +21,15 @@ export async function runFakeNode(o: { client: Client; nodeName: string; nodeIP?
 /** Run the agent until `signal` aborts. */
 export async function runAgent(options: AgentOptions, signal: AbortSignal, log: Logger): Promise<void> {
   const { Client } = await import('../client/index.js');
-  const client = new Client(await joinCredentials(options.join), { userAgent: 'skiff-agent' });
+  const credentials = await joinCredentials(options.join);
+  const client = new Client(credentials, { userAgent: 'skiff-agent' });
   try {
     if (options.runtime === 'fake') {
       await runFakeNode({ client, nodeName: options.nodeName, nodeIP: options.nodeIP, clusterCIDR: options.clusterCIDR, log }, signal);
       return;
     }
     const { runContainerdAgent } = await import('../kubelet/index.js');
-    await runContainerdAgent({ client, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCIDRMaskSize, offlineImageFallback: options.offlineImageFallback, log, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.nodeIP ? { nodeIP: options.nodeIP } : {}) }, signal);
+    await runContainerdAgent({ client, clusterCA: credentials.ca, kubeletPort: options.kubeletPort, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCIDRMaskSize, offlineImageFallback: options.offlineImageFallback, log, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.nodeIP ? { nodeIP: options.nodeIP } : {}) }, signal);
   } finally {
     client.close();
   }

@@ -32,7 +32,7 @@ export async function runComponents(options: ServerOptions, credentials: Credent
       running.push(runFakeAgent(options, agentClient, agentLog, signal).finally(() => agentClient.close()));
     } else {
       const agentClient = new Client(credentials, { userAgent: 'skiff-agent' });
-      running.push(runContainerdAgent(options, agentClient, agentLog, signal).finally(() => agentClient.close()));
+      running.push(runContainerdAgent(options, agentClient, credentials.ca, agentLog, signal).finally(() => agentClient.close()));
     }
   }
   try {
@@ -54,10 +54,10 @@ async function runFakeAgent(options: ServerOptions, client: Client, log: Logger,
 }
 
 /** The embedded agent with `--runtime containerd`: this machine as a node named `--node-name`, its pods real containers. */
-async function runContainerdAgent(options: ServerOptions, client: Client, log: Logger, signal: AbortSignal): Promise<void> {
+async function runContainerdAgent(options: ServerOptions, client: Client, clusterCA: string, log: Logger, signal: AbortSignal): Promise<void> {
   const kubelet = await import('../kubelet/index.js');
   try {
-    await kubelet.runContainerdAgent({ client, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, offlineImageFallback: options.offlineImageFallback, log }, signal);
+    await kubelet.runContainerdAgent({ client, clusterCA, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, kubeletPort: options.kubeletPort, offlineImageFallback: options.offlineImageFallback, log }, signal);
   } catch (err) {
     // The control plane stays up without its node, as with --runtime fake; the message says how to get containerd.
     if (kubelet.isRuntimeSetupError(err)) log.error(`embedded agent: ${err.message}; the control plane runs without a node (--runtime fake gives a simulated one)`, { code: err.code });

@@ -65,6 +65,7 @@ void test('server defaults follow k3s and depend on the user', () => {
     disableScheduler: false,
     disableControllerManager: false,
     nodeName: 'node-1',
+    kubeletPort: 10250,
     nodeMonitorGracePeriodMs: 40_000,
     logLevel: 'info',
     logFormat: 'logfmt',

@@ -35,6 +35,7 @@ export const serverFlags = {
   'disable-scheduler': { type: 'boolean', default: false, description: 'do not run the scheduler' },
   'disable-controller-manager': { type: 'boolean', default: false, description: 'do not run the controller manager' },
   'node-name': { type: 'string', placeholder: 'NAME', description: 'name of this node', defaultText: 'the hostname' },
+  'kubelet-port': { type: 'number', placeholder: 'PORT', default: 10250, description: "HTTPS port of the embedded agent's kubelet (logs, exec, attach, port-forward); 0 picks a free one" },
   'node-monitor-grace-period': {
     type: 'string',
     placeholder: 'DURATION',
@@ -69,6 +70,7 @@ export interface ServerOptions {
   readonly disableScheduler: boolean;
   readonly disableControllerManager: boolean;
   readonly nodeName: string;
+  readonly kubeletPort: number;
   /** `--node-monitor-grace-period` in milliseconds. */
   readonly nodeMonitorGracePeriodMs: number;
   readonly logLevel: LogLevel;
@@ -140,6 +142,12 @@ export function checkNodeName(name: string): string {
   return nodeName;
 }
 
+/** A TCP port, 0 for any free one. */
+export function checkPort(flag: string, port: number): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(flag, String(port), 'want 0-65535');
+  return port;
+}
+
 /** Resolve defaults that depend on the machine and check every value. */
 export function serverOptions(values: FlagValues<typeof serverFlags>, env: ServerEnv): ServerOptions {
   const dataDir = resolve(env.cwd, values['data-dir'] ?? (env.uid === 0 ? '/var/lib/skiff' : join(env.home, '.skiff')));
@@ -166,6 +174,7 @@ export function serverOptions(values: FlagValues<typeof serverFlags>, env: Serve
     disableScheduler: values['disable-scheduler'] ?? false,
     disableControllerManager: values['disable-controller-manager'] ?? false,
     nodeName,
+    kubeletPort: checkPort('kubelet-port', values['kubelet-port'] ?? 10250),
     nodeMonitorGracePeriodMs: positive('node-monitor-grace-period', values['node-monitor-grace-period'] ?? '40s'),
     logLevel: (values['log-level'] ?? 'info') as LogLevel,
     logFormat: values['log-format'] === 'json' ? 'json' : 'logfmt',

@@ -24,6 +24,7 @@ afterEach(async () => {
 const options = (): ServerOptions => ({
   dataDir: dir,
   httpsPort: 0,
+  kubeletPort: 0,
   bindAddress: '127.0.0.1',
   datastoreEndpoint: 'sqlite://',
   clusterCIDR: '10.42.0.0/16',

@@ -21,6 +21,8 @@ export interface NodeConfig {
   readonly kubeletVersion: string;
   /** `status.nodeInfo.containerRuntimeVersion`. */
   readonly runtimeVersion: string;
+  /** `status.daemonEndpoints.kubeletEndpoint.Port`, where the API server finds the kubelet (default 10250). */
+  readonly kubeletPort?: number;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
 }
@@ -89,7 +91,7 @@ export function nodeStatus(c: NodeConfig, now: number, old: readonly NodeConditi
       { type: 'InternalIP', address: c.internalIP },
       { type: 'Hostname', address: c.name },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: c.kubeletPort ?? 10250 } },
     nodeInfo: {
       machineID: '',
       systemUUID: '',

@@ -1,11 +1,13 @@
 /**
  * A node agent on containerd: start (and supervise) the node's containerd,
  * register the Node with the machine's capacity and a pod CIDR, write its
- * CNI network, keep its heartbeats, and run the kubelet. Used by
- * `skiff server --runtime containerd` for its embedded agent.
+ * CNI network, keep its heartbeats, and run the kubelet with its HTTPS
+ * server (logs, exec, attach, port-forward). Used by `skiff server
+ * --runtime containerd` for its embedded agent and by `skiff agent`.
  */
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { issueSelfSignedServing } from '../apiserver/pki-x509.js';
 import type { Client } from '../client/index.js';
 import { defaultNodeIP, nodeTemplate, registerNodes } from '../hollow/index.js';
 import { discardLogger, type Logger } from '../log.js';
@@ -15,12 +17,16 @@ import { newCriClient } from './cri/client.js';
 import { runHeartbeats } from './heartbeat.js';
 import { runKubelet } from './kubelet.js';
 import { ensureSandboxImage, SANDBOX_IMAGE } from './sandboximage.js';
+import { startKubeletServer } from './server.js';
+import { newPodSources } from './sources.js';
 
 export { SANDBOX_IMAGE } from './sandboximage.js';
 
 /** Options of {@link runContainerdAgent}. */
 export interface ContainerdAgentOptions {
   readonly client: Client;
+  /** PEM of the cluster CA: the kubelet's server accepts only its client certificates (the API server's). */
+  readonly clusterCA: string;
   readonly nodeName: string;
   readonly dataDir: string;
   /** The cluster's pod range; the node takes a free /`nodeCIDRMaskSize` of it. */
@@ -31,6 +37,8 @@ export interface ContainerdAgentOptions {
   readonly nodeIP?: string;
   /** Run the local copy of an image when its pull cannot reach the registry (default true). */
   readonly offlineImageFallback?: boolean;
+  /** HTTPS port of the kubelet's server on the node IP (default 10250; 0 picks a free one). */
+  readonly kubeletPort?: number;
   readonly log?: Logger;
 }
 
@@ -39,7 +47,7 @@ export interface ContainerdAgentOptions {
  * when containerd is missing or cannot start (its message says what to do).
  *
  * @example
- * await runContainerdAgent({ client, nodeName: 'node-1', dataDir: '/var/lib/skiff', clusterCIDR: '10.42.0.0/16' }, signal);
+ * await runContainerdAgent({ client, clusterCA, nodeName: 'node-1', dataDir: '/var/lib/skiff', clusterCIDR: '10.42.0.0/16' }, signal);
  */
 export async function runContainerdAgent(o: ContainerdAgentOptions, signal: AbortSignal): Promise<void> {
   const log = o.log ?? discardLogger;
@@ -60,7 +68,12 @@ export async function runContainerdAgent(o: ContainerdAgentOptions, signal: Abor
     // No registry needed: the sandbox image is built from busybox-static when the node's containerd lacks it.
     if (containerd.paths && (await ensureSandboxImage(cri, containerd.paths.socket)) === 'built') log.info('sandbox image built', { image: SANDBOX_IMAGE });
     const nodeIP = o.nodeIP ?? defaultNodeIP();
-    const template = { ...await nodeTemplate(o.client, { internalIP: nodeIP, cpu: String(availableParallelism()), memoryBytes: totalmem() }), runtimeVersion: `${version.runtimeName}://${version.runtimeVersion}` };
+    // As upstream's kubelet without --tls-cert-file: a self-signed certificate, which the API server does not verify.
+    const now = new Date();
+    const serving = await issueSelfSignedServing(now, 365, `${hostname()}@${String(Math.floor(now.getTime() / 1000))}`, { ips: [nodeIP], dnsNames: [o.nodeName] });
+    const server = await startKubeletServer({ host: nodeIP, port: o.kubeletPort ?? 10250, ...serving, caCert: o.clusterCA, ...newPodSources({ client: o.client, cri, dataDir: o.dataDir }) }, stop.signal);
+    log.info('kubelet server listening', { address: `${nodeIP}:${String(server.port)}` });
+    const template = { ...await nodeTemplate(o.client, { internalIP: nodeIP, cpu: String(availableParallelism()), memoryBytes: totalmem() }), runtimeVersion: `${version.runtimeName}://${version.runtimeVersion}`, kubeletPort: server.port };
     const registered = await registerNodes(o.client, [o.nodeName], template, { clusterCIDR: o.clusterCIDR, maskBits: o.nodeCIDRMaskSize ?? 24 }, 1, Date.now);
     const node = registered.get(o.nodeName);
     if (!node) throw new Error(`node ${o.nodeName} was not registered`);

@@ -19,7 +19,7 @@ export interface LogOptions {
   readonly limitBytes?: number;
   /** Keep reading as the file grows until `done()` says the container has exited (then drain) or `signal` aborts. */
   readonly follow?: boolean;
-  readonly done?: () => boolean;
+  readonly done?: () => boolean | Promise<boolean>;
   readonly signal?: AbortSignal;
   /** How often a followed file is checked for growth. */
   readonly pollMs?: number;
@@ -102,7 +102,7 @@ export async function readLog(path: string, opts: LogOptions, write: (text: stri
     if (!emit(first) || !opts.follow) return;
     const poll = opts.pollMs ?? 200;
     while (!opts.signal?.aborted) {
-      const exited = opts.done?.() === true;
+      const exited = (await opts.done?.()) === true;
       if (!emit(await readMore())) return;
       if (exited) return;
       await sleep(poll, opts.signal);

@@ -185,3 +185,17 @@ function unmountUnder(root: string): void {
     if (spawnSync('umount', [p], { stdio: 'ignore' }).status !== 0) spawnSync('umount', ['-l', p], { stdio: 'ignore' });
   }
 }
+
+/**
+ * Clean up behind a whole node on containerd (`skiff server --runtime
+ * containerd`, runContainerdAgent) with data dir `dataDir`, once it has
+ * stopped: kill what is left in its `/skiff` cgroups and its shims, unmount
+ * its sandboxes' mounts, remove the cgroups and the `skiff0` bridge.
+ */
+export function cleanupNode(dataDir: string): void {
+  killCgroupProcesses('/skiff');
+  killShims(join(dataDir, 'containerd'));
+  unmountUnder(dataDir);
+  removeCgroups('/skiff');
+  spawnSync('ip', ['link', 'del', 'skiff0'], { stdio: 'ignore' });
+}

@@ -17,14 +17,15 @@ export interface KubeletClientCert {
   readonly key: string;
 }
 
-type Pod = KubeObject & { spec?: { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[]; ephemeralContainers?: { name: string }[] } };
+/** A pod, as much of it as the kubelet proxies read. */
+export type Pod = KubeObject & { spec?: { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[]; ephemeralContainers?: { name: string }[] } };
 type Node = KubeObject & { status?: { addresses?: { type: string; address: string }[]; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } };
 
 /** The query parameters kubectl logs sends that the kubelet reads. */
 const passed = ['follow', 'previous', 'sinceSeconds', 'sinceTime', 'timestamps', 'tailLines', 'limitBytes'];
 
 /** Which container the request names, with upstream's messages when it names none or a wrong one. */
-function containerOf(pod: Pod, asked: string): string {
+export function containerOf(pod: Pod, asked: string): string {
   const name = pod.metadata.name ?? '';
   const containers = (pod.spec?.containers ?? []).map((c) => c.name);
   const inits = (pod.spec?.initContainers ?? []).map((c) => c.name);
@@ -37,10 +38,8 @@ function containerOf(pod: Pod, asked: string): string {
   return asked;
 }
 
-/** Stream the log of a container of the pod `call` names from its node's kubelet. */
-export async function podLog(ctx: HandlerContext, call: Call, client: KubeletClientCert): Promise<void> {
-  const pod = (await readCurrent(ctx, call)).object as Pod;
-  const container = containerOf(pod, call.query.get('container') ?? '');
+/** Where the kubelet of the pod's node listens: its InternalIP (else Hostname) and `daemonEndpoints.kubeletEndpoint.Port`. */
+export async function kubeletOf(ctx: HandlerContext, pod: Pod): Promise<{ host: string; port: number }> {
   const nodeName = pod.spec?.nodeName;
   if (!nodeName) throw badRequest(`pod ${pod.metadata.name ?? ''} does not have a host assigned`);
   const nodes = ctx.registry.find('', 'v1', 'nodes');
@@ -49,8 +48,15 @@ export async function podLog(ctx: HandlerContext, call: Call, client: KubeletCli
   const node = JSON.parse(kv.value) as Node;
   const addresses = node.status?.addresses ?? [];
   const host = (addresses.find((a) => a.type === 'InternalIP') ?? addresses.find((a) => a.type === 'Hostname'))?.address;
-  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250;
   if (!host) throw new APIError('InternalError', `no address for node "${nodeName}"`);
+  return { host, port: node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250 };
+}
+
+/** Stream the log of a container of the pod `call` names from its node's kubelet. */
+export async function podLog(ctx: HandlerContext, call: Call, client: KubeletClientCert): Promise<void> {
+  const pod = (await readCurrent(ctx, call)).object as Pod;
+  const container = containerOf(pod, call.query.get('container') ?? '');
+  const { host, port } = await kubeletOf(ctx, pod);
   const q = new URLSearchParams();
   for (const p of passed) {
     const v = call.query.get(p);

@@ -3,7 +3,7 @@ import type { ServiceDefinition } from '@grpc/proto-loader';
 import { criService } from './definition.js';
 import { CriError } from './errors.js';
 import type {
-  AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStatusResponse, ExecSyncResponse, Image,
+  AttachRequest, AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStatusResponse, ExecRequest, ExecSyncResponse, Image,
   ImageSpec, PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatusResponse, VersionResponse,
 } from './types.js';
 
@@ -47,6 +47,12 @@ export interface CriClient {
   listContainers(filter?: ContainerFilter, opts?: CriCallOptions): Promise<Container[]>;
   /** Run `cmd` in a running container and collect its output; `timeoutSeconds` 0 waits forever. */
   execSync(containerId: string, cmd: readonly string[], timeoutSeconds?: number, opts?: CriCallOptions): Promise<ExecSyncResponse>;
+  /** The URL of the runtime's streaming server that runs `req` once a client upgrades a request to it (SPDY or WebSocket). */
+  exec(req: ExecRequest, opts?: CriCallOptions): Promise<string>;
+  /** The URL of the streaming server that attaches to a running container's main process. */
+  attach(req: AttachRequest, opts?: CriCallOptions): Promise<string>;
+  /** The URL of the streaming server that forwards connections into the sandbox's network namespace. */
+  portForward(podSandboxId: string, ports: readonly number[], opts?: CriCallOptions): Promise<string>;
   /** The image, or `undefined` if the runtime does not have it. */
   imageStatus(image: ImageSpec, opts?: CriCallOptions): Promise<Image | undefined>;
   /** Pull an image; returns the runtime's reference to it (an image id). */
@@ -140,6 +146,9 @@ export function newCriClient(endpoint: string, options: CriClientOptions = {}): 
       (await rt<{ containers: Container[] }>('ListContainers', filter === undefined ? {} : { filter }, opts)).containers,
     execSync: (containerId, cmd, timeoutSeconds = 0, opts) =>
       call(runtime, 'ExecSync', { containerId, cmd, timeout: timeoutSeconds }, opts, timeoutSeconds > 0 ? timeoutMs + timeoutSeconds * 1000 : undefined),
+    exec: async (req, opts) => (await rt<{ url: string }>('Exec', req, opts)).url,
+    attach: async (req, opts) => (await rt<{ url: string }>('Attach', req, opts)).url,
+    portForward: async (podSandboxId, port, opts) => (await rt<{ url: string }>('PortForward', { podSandboxId, port }, opts)).url,
     imageStatus: async (image, opts) => (await img<{ image: Image | null }>('ImageStatus', { image }, opts)).image ?? undefined,
     pullImage: async (image, auth, sandboxConfig, opts) =>
       (await call<{ imageRef: string }>(images, 'PullImage', { image, auth, sandboxConfig }, opts, options.pullTimeoutMs)).imageRef,

@@ -329,6 +329,26 @@ export interface ExecSyncResponse {
   readonly exitCode: number;
 }
 
+/** What a streaming Exec runs and which of its streams are wanted (one of stdin, stdout, stderr must be). */
+export interface ExecRequest {
+  readonly containerId: string;
+  readonly cmd: readonly string[];
+  readonly tty: boolean;
+  readonly stdin: boolean;
+  readonly stdout: boolean;
+  /** Must be false with `tty` (a terminal has one output stream). */
+  readonly stderr: boolean;
+}
+
+/** Which streams of a running container's main process an Attach joins. */
+export interface AttachRequest {
+  readonly containerId: string;
+  readonly stdin: boolean;
+  readonly tty: boolean;
+  readonly stdout: boolean;
+  readonly stderr: boolean;
+}
+
 /** An image the runtime has. */
 export interface Image {
   readonly id: string;
