@@ -3,7 +3,7 @@ import type { ServiceDefinition } from '@grpc/proto-loader';
 import { criService } from './definition.js';
 import { CriError } from './errors.js';
 import type {
-  AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStatusResponse, ExecSyncResponse, Image,
+  AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStats, ContainerStatsFilter, ContainerStatusResponse, ExecSyncResponse, Image,
   ImageSpec, PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatusResponse, VersionResponse,
 } from './types.js';
 
@@ -47,6 +47,10 @@ export interface CriClient {
   listContainers(filter?: ContainerFilter, opts?: CriCallOptions): Promise<Container[]>;
   /** Run `cmd` in a running container and collect its output; `timeoutSeconds` 0 waits forever. */
   execSync(containerId: string, cmd: readonly string[], timeoutSeconds?: number, opts?: CriCallOptions): Promise<ExecSyncResponse>;
+  /** Resource usage of one container. */
+  containerStats(containerId: string, opts?: CriCallOptions): Promise<ContainerStats>;
+  /** Resource usage of the running containers the filter selects. */
+  listContainerStats(filter?: ContainerStatsFilter, opts?: CriCallOptions): Promise<ContainerStats[]>;
   /** The image, or `undefined` if the runtime does not have it. */
   imageStatus(image: ImageSpec, opts?: CriCallOptions): Promise<Image | undefined>;
   /** Pull an image; returns the runtime's reference to it (an image id). */
@@ -140,6 +144,13 @@ export function newCriClient(endpoint: string, options: CriClientOptions = {}): 
       (await rt<{ containers: Container[] }>('ListContainers', filter === undefined ? {} : { filter }, opts)).containers,
     execSync: (containerId, cmd, timeoutSeconds = 0, opts) =>
       call(runtime, 'ExecSync', { containerId, cmd, timeout: timeoutSeconds }, opts, timeoutSeconds > 0 ? timeoutMs + timeoutSeconds * 1000 : undefined),
+    containerStats: async (containerId, opts) => {
+      const { stats } = await rt<{ stats: ContainerStats | null }>('ContainerStats', { containerId }, opts);
+      if (!stats) throw new CriError('ContainerStats', GrpcStatus.NOT_FOUND, `no stats for container ${containerId}`);
+      return stats;
+    },
+    listContainerStats: async (filter, opts) =>
+      (await rt<{ stats: ContainerStats[] }>('ListContainerStats', filter === undefined ? {} : { filter }, opts)).stats,
     imageStatus: async (image, opts) => (await img<{ image: Image | null }>('ImageStatus', { image }, opts)).image ?? undefined,
     pullImage: async (image, auth, sandboxConfig, opts) =>
       (await call<{ imageRef: string }>(images, 'PullImage', { image, auth, sandboxConfig }, opts, options.pullTimeoutMs)).imageRef,
