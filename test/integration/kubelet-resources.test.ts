@@ -1,7 +1,8 @@
 // The kubelet's resources on a real containerd: requests and limits reach
 // the containers' cgroups, a container over its memory limit is OOMKilled
-// and restarted as its policy says. Needs root, containerd, runc, the CNI
-// plugins and busybox-static; skipped without them, except under CI=true.
+// and restarted as its policy says, and the usage it measures is what
+// `metrics.k8s.io` and `kubectl top` show. Needs root, containerd, runc, the
+// CNI plugins and busybox-static; skipped without them, except under CI=true.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
@@ -9,9 +10,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { nodes, pods } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
+import { quantityValue } from '../../src/api/quantity.js';
 import { Client, credentialsFromKubeconfig, sleep } from '../../src/client/index.js';
 import { runKubelet } from '../../src/kubelet/kubelet.js';
 import type { Pod } from '../../src/kubelet/pod/types.js';
+import { runUsageReporter } from '../../src/kubelet/usage-reporter.js';
 import { startTestAPIServer, type TestAPIServer } from '../support/apiserver.js';
 import { skipWithoutRuntime, startTestRuntime, type TestRuntime } from '../support/containerd.js';
 import { kubectlAsyncOK } from '../support/kubectl.js';
@@ -37,8 +40,8 @@ const podObject = (name: string, command: string[], resources: Resources, restar
   spec: { nodeName: NODE, restartPolicy, terminationGracePeriodSeconds: 0, containers: [{ name: 'main', image: 'busybox:test', command, resources }] },
 });
 
-/** An API server, a containerd of the test's own and a kubelet between them; `stop` in every outcome. */
-async function startNode(): Promise<{ api: TestAPIServer; client: Client; rt: TestRuntime; stop: () => Promise<void> }> {
+/** An API server, a containerd of the test's own and a kubelet between them (reporting usage every `usageMs`); `stop` in every outcome. */
+async function startNode(usageMs?: number): Promise<{ api: TestAPIServer; client: Client; rt: TestRuntime; stop: () => Promise<void> }> {
   const api = await startTestAPIServer();
   const client = new Client(credentialsFromKubeconfig(api.kubeconfig));
   const rt = await startTestRuntime().catch(async (err: unknown) => {
@@ -48,9 +51,11 @@ async function startNode(): Promise<{ api: TestAPIServer; client: Client; rt: Te
   });
   const abort = new AbortController();
   let kubelet: Promise<void> | undefined;
+  let reporter: Promise<void> | undefined;
   const stop = async () => {
     abort.abort();
     await kubelet;
+    await reporter;
     await rt.cleanup();
     client.close();
     await api.stop();
@@ -60,6 +65,7 @@ async function startNode(): Promise<{ api: TestAPIServer; client: Client; rt: Te
     let ready = false as boolean;
     kubelet = runKubelet({ client, nodeName: NODE, cri: rt.cri, dataDir: rt.dataDir, nodeIP: '127.0.0.1', cgroupRoot: rt.cgroupParent, resyncMs: 500, onReady: () => { ready = true; } }, abort.signal);
     await eventually('kubelet ready', () => (ready ? true : undefined));
+    if (usageMs !== undefined) reporter = runUsageReporter({ client, cri: rt.cri, nodeName: NODE, intervalMs: usageMs }, abort.signal);
   } catch (err) {
     await stop();
     throw err;
@@ -104,6 +110,16 @@ test('requests and limits reach the container\'s cgroup; over its memory limit i
     const bePid = cgroupFile(rt, besteffort, 'memory', 'cgroup.procs').split('\n')[0] ?? '';
     assert.equal(readFileSync(`/proc/${bePid}/oom_score_adj`, 'utf8').trim(), '1000');
 
+    // Guaranteed asks for -997; containerd (restrict_oom_score_adj) raises it to its own score.
+    await client.create(pods, 'default', podObject('guaranteed', ['sleep', '3600'], { requests: { cpu: '100m', memory: '20Mi' }, limits: { cpu: '100m', memory: '20Mi' } }));
+    const guaranteed = await eventually('guaranteed Running', async () => {
+      const p = await get('guaranteed');
+      return p.status?.containerStatuses?.[0]?.state.running ? p : undefined;
+    });
+    const gPid = cgroupFile(rt, guaranteed, 'memory', 'cgroup.procs').split('\n')[0] ?? '';
+    const containerdScore = readFileSync(`/proc/${String(rt.containerd.pid())}/oom_score_adj`, 'utf8').trim();
+    assert.equal(readFileSync(`/proc/${gPid}/oom_score_adj`, 'utf8').trim(), String(Math.max(-997, Number(containerdScore))));
+
     // tail keeps its whole input, a line without end: past 20Mi the kernel kills it, containerd reports OOMKilled.
     const hog = ['sh', '-c', 'head -c 200m /dev/zero | tail'];
     await client.create(pods, 'default', podObject('oom', hog, { limits: { memory: '20Mi' } }, 'Never'));
@@ -126,6 +142,52 @@ test('requests and limits reach the container\'s cgroup; over its memory limit i
     assert.equal(again.lastState.terminated?.reason, 'OOMKilled');
     assert.equal(again.lastState.terminated.exitCode, 137);
     assert.equal((await get('oom-again')).status?.phase, 'Running');
+  } finally {
+    await stop();
+  }
+});
+
+type PodMetrics = { metadata: { name: string }; timestamp: string; window: string; containers: { name: string; usage: { cpu: string; memory: string } }[] };
+
+test('the kubelet measures real usage: metrics.k8s.io and kubectl top show a busy container\'s CPU, an idle one\'s ~0, and the node\'s', async (t) => {
+  if (skipWithoutRuntime(t)) return;
+  const { api, client, stop } = await startNode(1000);
+  try {
+    await client.create(pods, 'default', podObject('burner', ['sh', '-c', 'while :; do :; done'], {}));
+    await client.create(pods, 'default', podObject('idle', ['sleep', '3600'], {}));
+    const list = await eventually('metrics of both pods', async () => {
+      const l = await api.get<{ items: PodMetrics[] }>('/apis/metrics.k8s.io/v1beta1/namespaces/default/pods');
+      return l.items.length === 2 ? l.items : undefined;
+    });
+    const metricsOf = (name: string) => list.find((m) => m.metadata.name === name)?.containers[0];
+    const burner = metricsOf('burner');
+    const idle = metricsOf('idle');
+    // The quantities parse as the HPA controller parses them.
+    const cores = (c: typeof burner) => quantityValue(c?.usage.cpu) ?? -1;
+    const bytes = (c: typeof burner) => quantityValue(c?.usage.memory) ?? -1;
+    // A shell spinning gets what the machine's two CPUs, shared with other work, leave it: well above an idle sleep's ~0.
+    assert.ok(cores(burner) > 0.02, `burner uses ${String(burner?.usage.cpu)}`);
+    assert.ok(cores(idle) >= 0 && cores(idle) < 0.005, `idle uses ${String(idle?.usage.cpu)}`);
+    assert.ok(bytes(burner) > 0 && bytes(idle) > 0, `memory ${String(burner?.usage.memory)}, ${String(idle?.usage.memory)}`);
+    assert.equal(list[0]?.window, '1s');
+
+    // kubectl top reads the same API: the busy pod's millicores, and the node's measured usage.
+    const top = await kubectlAsyncOK(api.kubeconfig, ['top', 'pod', '--no-headers']);
+    t.diagnostic(`kubectl top pod:\n${top}`);
+    const row = (name: string) => new RegExp(`^${name}\\s+(\\d+)m\\s+(\\d+)Mi`, 'm').exec(top);
+    assert.ok(Number(row('burner')?.[1]) > 20, top);
+    assert.ok(Number(row('idle')?.[1]) < 5, top);
+    await eventually('node metrics measured', async () => {
+      const n = await api.get<{ timestamp: string; window: string }>(`/apis/metrics.k8s.io/v1beta1/nodes/${NODE}`);
+      return n.window === '1s' ? n : undefined;
+    });
+    const out = await kubectlAsyncOK(api.kubeconfig, ['top', 'node', '--no-headers']);
+    t.diagnostic(`kubectl top node:\n${out}`);
+    // The test node declares no allocatable: kubectl prints no percentages.
+    const m = new RegExp(`^${NODE}\\s+(\\d+)m\\s+(\\d+)Mi`, 'm').exec(out);
+    const node = { cpu: Number(m?.[1]), memory: Number(m?.[2]), out };
+    // The whole machine is at least as busy as the spinning shell, and uses memory.
+    assert.ok(node.cpu > 20 && node.memory > 0, node.out);
   } finally {
     await stop();
   }
