@@ -188,6 +188,14 @@ test('the kubelet measures real usage: metrics.k8s.io and kubectl top show a bus
     const node = { cpu: Number(m?.[1]), memory: Number(m?.[2]), out };
     // The whole machine is at least as busy as the spinning shell, and uses memory.
     assert.ok(node.cpu > 20 && node.memory > 0, node.out);
+
+    // Usage sampled more than two minutes ago (a kubelet that stopped reporting) is not served.
+    const old = new Date(Date.now() - 180_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    await client.patch(pods, 'default', 'idle', { metadata: { annotations: { 'skiff.io/usage': JSON.stringify({ timestamp: old, window: '1s', containers: { main: { cpu: '0', memory: '1Mi' } } }) } } }, 'merge');
+    await eventually('idle without metrics', async () => {
+      const fresh = await api.get<{ items: PodMetrics[] }>('/apis/metrics.k8s.io/v1beta1/namespaces/default/pods');
+      return fresh.items.map((m) => m.metadata.name).join() === 'burner' ? true : undefined;
+    });
   } finally {
     await stop();
   }
