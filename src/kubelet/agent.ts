@@ -16,6 +16,7 @@ import { startContainerd } from './containerd/supervisor.js';
 import { newCriClient } from './cri/client.js';
 import { runHeartbeats } from './heartbeat.js';
 import { runKubelet } from './kubelet.js';
+import { runUsageReporter } from './usage-reporter.js';
 import { ensureSandboxImage, SANDBOX_IMAGE } from './sandboximage.js';
 import { startKubeletServer } from './server.js';
 import { newPodSources } from './sources.js';
@@ -82,6 +83,7 @@ export async function runContainerdAgent(o: ContainerdAgentOptions, signal: Abor
     await Promise.all([
       runHeartbeats({ client: o.client, node: { name: o.nodeName, uid: node.uid }, conditions: node.conditions, log }, signal),
       runKubelet({ client: o.client, nodeName: o.nodeName, cri, dataDir: o.dataDir, nodeIP, offlineImageFallback: o.offlineImageFallback ?? true, log: log.child({ component: 'kubelet' }) }, signal),
+      runUsageReporter({ client: o.client, cri, nodeName: o.nodeName, log: log.child({ component: 'usage' }) }, signal),
     ]);
   } finally {
     cri.close();

@@ -14,7 +14,7 @@ import { CriError, isCriNotFound, isCriUnavailable } from './errors.js';
 const dir = mkdtempSync(join(tmpdir(), 'skiff-cri-client-'));
 const socket = join(dir, 'cri.sock');
 const server = new Server();
-const seen: { version?: string; exec?: { containerId: string; cmd: string[]; timeout: string } } = {};
+const seen: { version?: string; exec?: { containerId: string; cmd: string[]; timeout: string }; statsFilter?: unknown } = {};
 let cri: CriClient;
 
 const notFound = (details: string): ServiceError => Object.assign(new Error(details), { code: status.NOT_FOUND, details, metadata: new Metadata() });
@@ -36,8 +36,17 @@ const execSync: handleUnaryCall<{ containerId: string; cmd: string[]; timeout: s
   done(null, { stdout: Buffer.from('hi\n'), stderr: Buffer.from([0xff, 0x00]), exitCode: 3 });
 };
 
+const listContainerStats: handleUnaryCall<{ filter: unknown }, object> = (call, done) => {
+  seen.statsFilter = call.request.filter;
+  done(null, { stats: [{
+    attributes: { id: 'c1', metadata: { name: 'main' }, labels: { 'io.kubernetes.pod.name': 'web' } },
+    cpu: { timestamp: '1733400000123456789', usageCoreNanoSeconds: { value: '18446744073709551615' } },
+    memory: { timestamp: '1733400000123456789', workingSetBytes: { value: '1048576' } },
+  }] });
+};
+
 before(async () => {
-  server.addService(criService('RuntimeService'), { Version: version, ContainerStatus: containerStatus, ExecSync: execSync });
+  server.addService(criService('RuntimeService'), { Version: version, ContainerStatus: containerStatus, ExecSync: execSync, ListContainerStats: listContainerStats });
   server.addService(criService('ImageService'), { ImageStatus: imageStatus });
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(`unix://${socket}`, ServerCredentials.createInsecure(), (err) => { if (err) reject(err); else resolve(); });
@@ -93,6 +102,16 @@ test('ExecSync sends the command and timeout and returns output as bytes', async
   assert.equal(r.stdout.toString(), 'hi\n');
   assert.deepEqual([...r.stderr], [0xff, 0x00]);
   assert.equal(r.exitCode, 3);
+});
+
+test('ListContainerStats sends its filter; counters stay exact as strings, unset wrappers are null', async () => {
+  const [stats] = await cri.listContainerStats({ podSandboxId: 's1' });
+  assert.deepEqual(seen.statsFilter, { id: '', podSandboxId: 's1', labelSelector: {} });
+  assert.equal(stats?.attributes?.labels['io.kubernetes.pod.name'], 'web');
+  assert.equal(stats.cpu?.usageCoreNanoSeconds?.value, '18446744073709551615');
+  assert.equal(stats.cpu.usageNanoCores, null);
+  assert.equal(stats.memory?.workingSetBytes?.value, '1048576');
+  assert.equal(stats.memory.rssBytes, null);
 });
 
 test('an unimplemented method and an aborted call fail with their codes', async () => {

@@ -3,7 +3,7 @@ import type { ServiceDefinition } from '@grpc/proto-loader';
 import { criService } from './definition.js';
 import { CriError } from './errors.js';
 import type {
-  AttachRequest, AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStatusResponse, ExecRequest, ExecSyncResponse, Image,
+  AttachRequest, AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStats, ContainerStatsFilter, ContainerStatusResponse, ExecRequest, ExecSyncResponse, Image,
   ImageSpec, PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatusResponse, VersionResponse,
 } from './types.js';
 
@@ -53,6 +53,10 @@ export interface CriClient {
   attach(req: AttachRequest, opts?: CriCallOptions): Promise<string>;
   /** The URL of the streaming server that forwards connections into the sandbox's network namespace. */
   portForward(podSandboxId: string, ports: readonly number[], opts?: CriCallOptions): Promise<string>;
+  /** Resource usage of one container. */
+  containerStats(containerId: string, opts?: CriCallOptions): Promise<ContainerStats>;
+  /** Resource usage of the running containers the filter selects. */
+  listContainerStats(filter?: ContainerStatsFilter, opts?: CriCallOptions): Promise<ContainerStats[]>;
   /** The image, or `undefined` if the runtime does not have it. */
   imageStatus(image: ImageSpec, opts?: CriCallOptions): Promise<Image | undefined>;
   /** Pull an image; returns the runtime's reference to it (an image id). */
@@ -149,6 +153,13 @@ export function newCriClient(endpoint: string, options: CriClientOptions = {}): 
     exec: async (req, opts) => (await rt<{ url: string }>('Exec', req, opts)).url,
     attach: async (req, opts) => (await rt<{ url: string }>('Attach', req, opts)).url,
     portForward: async (podSandboxId, port, opts) => (await rt<{ url: string }>('PortForward', { podSandboxId, port }, opts)).url,
+    containerStats: async (containerId, opts) => {
+      const { stats } = await rt<{ stats: ContainerStats | null }>('ContainerStats', { containerId }, opts);
+      if (!stats) throw new CriError('ContainerStats', GrpcStatus.NOT_FOUND, `no stats for container ${containerId}`);
+      return stats;
+    },
+    listContainerStats: async (filter, opts) =>
+      (await rt<{ stats: ContainerStats[] }>('ListContainerStats', filter === undefined ? {} : { filter }, opts)).stats,
     imageStatus: async (image, opts) => (await img<{ image: Image | null }>('ImageStatus', { image }, opts)).image ?? undefined,
     pullImage: async (image, auth, sandboxConfig, opts) =>
       (await call<{ imageRef: string }>(images, 'PullImage', { image, auth, sandboxConfig }, opts, options.pullTimeoutMs)).imageRef,

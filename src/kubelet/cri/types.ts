@@ -361,3 +361,46 @@ export interface Image {
   readonly spec: ImageSpecStatus | null;
   readonly pinned: boolean;
 }
+
+/** A wrapped unsigned 64-bit integer as received (set vs. unset), in decimal. */
+export interface UInt64Value {
+  readonly value: Int64String;
+}
+
+/** Which containers' stats a list returns (all conditions ANDed). */
+export interface ContainerStatsFilter {
+  readonly id?: string;
+  readonly podSandboxId?: string;
+  readonly labelSelector?: Labels;
+}
+
+/** CPU use of a container: cumulative core-nanoseconds, sampled at `timestamp` (ns since the epoch). */
+export interface CpuUsage {
+  readonly timestamp: Int64String;
+  readonly usageCoreNanoSeconds: UInt64Value | null;
+  /** The runtime's own rate, when it computes one (containerd 1.6 may leave it unset). */
+  readonly usageNanoCores: UInt64Value | null;
+}
+
+/** Memory use of a container, sampled at `timestamp`; the working set is usage minus inactive file pages, as cAdvisor's. */
+export interface MemoryUsage {
+  readonly timestamp: Int64String;
+  readonly workingSetBytes: UInt64Value | null;
+  readonly availableBytes: UInt64Value | null;
+  readonly usageBytes: UInt64Value | null;
+  readonly rssBytes: UInt64Value | null;
+  readonly pageFaults: UInt64Value | null;
+  readonly majorPageFaults: UInt64Value | null;
+}
+
+/** Resource usage of one container. */
+export interface ContainerStats {
+  readonly attributes: {
+    readonly id: string;
+    readonly metadata: ContainerMetadataStatus | null;
+    readonly labels: Labels;
+    readonly annotations: Labels;
+  } | null;
+  readonly cpu: CpuUsage | null;
+  readonly memory: MemoryUsage | null;
+}

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { ContainerConfig, Mount, NamespaceOption, PodSandboxConfig, PortMapping } from '../cri/types.js';
 import { containerSecurity, sandboxSecurity } from './security.js';
+import { linuxResources, sandboxResources } from './resources.js';
 import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, type Pod, type PodContainer } from './types.js';
 
 /** Where a pod's logs live: `DATA_DIR/pods/<namespace>_<name>_<uid>`, as upstream's `/var/log/pods`. */
@@ -45,6 +46,7 @@ export function sandboxConfig(pod: Pod, attempt: number, o: { dataDir: string; c
     labels: { ...(m.labels ?? {}), ...podLabels(pod) },
     annotations: m.annotations ?? {},
     linux: {
+      ...sandboxResources(pod),
       cgroupParent: podCgroup(o.cgroupRoot, m.uid ?? ''),
       securityContext: { ...sandboxSecurity(pod), namespaceOptions: namespaceOptions(pod) },
     },
@@ -80,6 +82,6 @@ export function containerConfig(pod: Pod, container: PodContainer, attempt: numb
     stdin: container.stdin === true,
     stdinOnce: container.stdinOnce === true,
     tty: container.tty === true,
-    linux: { securityContext: { ...containerSecurity(pod, container), namespaceOptions: namespaceOptions(pod) } },
+    linux: { resources: linuxResources(pod, container), securityContext: { ...containerSecurity(pod, container), namespaceOptions: namespaceOptions(pod) } },
   };
 }
