@@ -80,6 +80,18 @@ describe('ServiceAccount admission', () => {
     assert.deepEqual((await createPod('h', { serviceAccountName: 'puller', imagePullSecrets: [{ name: 'own' }] })).spec.imagePullSecrets, [{ name: 'own' }]);
   });
 
+  test('a projected serviceAccountToken defaults to an hour and is validated as upstream', async () => {
+    const projected = (token: Record<string, unknown>) => ({ automountServiceAccountToken: false, volumes: [{ name: 't', projected: { sources: [{ serviceAccountToken: token }] } }] });
+    const pod = await createPod('k', projected({ audience: 'vault', path: 'vault-token' }));
+    assert.deepEqual(pod.spec.volumes?.[0]?.projected, { defaultMode: 420, sources: [{ serviceAccountToken: { audience: 'vault', path: 'vault-token', expirationSeconds: 3600 } }] });
+    const r = await api.request('POST', `${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'l' }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...projected({ expirationSeconds: 599 }) } });
+    assert.equal(r.status, 422);
+    assert.equal(
+      (r.body as { message: string }).message,
+      'Pod "l" is invalid: [spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes, spec.volumes[0].projected.path: Required value]',
+    );
+  });
+
   test('a dry run shows the volume; a pod of an account that does not exist is admitted without one', async () => {
     const dry = await createPod('i', {}, '?dryRun=All');
     assert.equal(dry.spec.volumes?.length, 1);
