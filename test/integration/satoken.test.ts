@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, verify, type JsonWebKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signJWT } from '../../src/apiserver/jwt.js';
@@ -8,6 +8,7 @@ import { SA_KEY_FILE } from '../../src/apiserver/sakey.js';
 import { DEFAULT_ISSUER, tokenClaims } from '../../src/apiserver/satoken.js';
 import { startTestAPIServer, type TestAPIServer } from '../support/apiserver.js';
 import { jsonRequest } from '../support/https.js';
+import { kubectlAsyncOK } from '../support/kubectl.js';
 
 // Service account tokens end to end on the API server: TokenRequest mints
 // them, the server accepts them as the account's user, and refuses them
@@ -165,6 +166,29 @@ describe('service account tokens', () => {
     const review = await api.request('POST', '/apis/authentication.k8s.io/v1/tokenreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token: vault, audiences: ['vault'] } });
     assert.deepEqual(((review.body as Obj).status as { audiences?: string[] }).audiences, ['vault']);
     assert.equal(((review.body as Obj).status as { authenticated?: boolean }).authenticated, true);
+  });
+
+  test('kubectl create token mints one (bound to a pod if asked); kubectl auth whoami with it shows the account', async () => {
+    const token = (await kubectlAsyncOK(api.kubeconfig, ['create', 'token', 'robot', '--duration', '20m', '--bound-object-kind', 'Pod', '--bound-object-name', 'p'])).trim();
+    const c = claimsOf(token);
+    assert.equal(c.exp - c.iat, 1200);
+    assert.deepEqual(c['kubernetes.io'].pod, { name: 'p', uid: podUID });
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const kubeconfig = join(api.dataDir, 'robot.kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: api.server.url, 'certificate-authority-data': b64(api.server.caCert) } }],
+        users: [{ name: 'robot', user: { token } }],
+        contexts: [{ name: 'c', context: { cluster: 'c', user: 'robot' } }],
+        'current-context': 'c',
+      }),
+    );
+    const review = JSON.parse(await kubectlAsyncOK(kubeconfig, ['auth', 'whoami', '-o', 'json'])) as { status: { userInfo: { username: string; groups: string[] } } };
+    assert.equal(review.status.userInfo.username, 'system:serviceaccount:default:robot');
+    assert.deepEqual(review.status.userInfo.groups, ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']);
   });
 
   test('a bound token dies with its pod, and every token with its account', async () => {
