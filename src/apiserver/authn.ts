@@ -7,6 +7,8 @@ export interface User {
   readonly name: string;
   readonly groups: readonly string[];
   readonly uid?: string;
+  /** More about the user (a service account token's pod), as upstream's `user.Info` extra. */
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Options of {@link newAuthenticator}. */
@@ -15,6 +17,8 @@ export interface AuthenticatorOptions {
   readonly caCert: string;
   /** Bearer tokens and the users they stand for. */
   readonly tokens: ReadonlyMap<string, User>;
+  /** Bearer tokens that are none of `tokens`: service account tokens. */
+  readonly serviceAccountTokens?: (token: string) => User | undefined;
 }
 
 /** Returns the request's user, or undefined when it proved no identity (answer 401). */
@@ -28,7 +32,8 @@ const ANY_USAGE = '2.5.29.37.0';
 
 /**
  * A request authenticator, tried in upstream's order: a verified TLS client
- * certificate (user = CN, groups = O), then `Authorization: Bearer TOKEN`.
+ * certificate (user = CN, groups = O), then `Authorization: Bearer TOKEN`
+ * (a static token, else a service account token).
  *
  * The HTTPS server must request client certificates without rejecting
  * connections that lack one: `{ requestCert: true, rejectUnauthorized: false, ca }`.
@@ -42,7 +47,9 @@ export function newAuthenticator(options: AuthenticatorOptions): Authenticator {
   const ca = new X509Certificate(options.caCert);
   // A connection's certificate never changes, so verify it once per socket.
   const bySocket = new WeakMap<TLSSocket, User | null>();
-  const fromToken = newTokenAuthenticator(options.tokens);
+  const fromStatic = newTokenAuthenticator(options.tokens);
+  const fromServiceAccount = options.serviceAccountTokens ?? (() => undefined);
+  const fromToken = (token: string) => fromStatic(token) ?? fromServiceAccount(token);
 
   const fromCertificate = (socket: TLSSocket): User | undefined => {
     let user = bySocket.get(socket);

@@ -27,7 +27,7 @@ interface ClusterCA {
   readonly caKey: string;
 }
 
-/** What is stored: AES-256-GCM of the JSON of a {@link ClusterCA}, key from PBKDF2 of the token. */
+/** What is stored: AES-256-GCM of the text (the JSON of a {@link ClusterCA}), key from PBKDF2 of the token. */
 interface Sealed {
   readonly salt: string;
   readonly nonce: string;
@@ -36,25 +36,32 @@ interface Sealed {
 
 const deriveKey = (token: string, salt: Buffer) => pbkdf2Sync(token, salt, 4096, 32, 'sha256');
 
-/** Encrypt the CA with the token. */
-export function seal(token: string, ca: ClusterCA): string {
+/** Encrypt `text` with the token (AES-256-GCM, key from PBKDF2 of the token). */
+export function sealText(token: string, text: string): string {
   const salt = randomBytes(16);
   const nonce = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', deriveKey(token, salt), nonce);
-  const data = Buffer.concat([cipher.update(JSON.stringify(ca), 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   const sealed: Sealed = { salt: salt.toString('base64'), nonce: nonce.toString('base64'), data: data.toString('base64') };
   return JSON.stringify(sealed);
 }
 
+/** Decrypt what {@link sealText} wrote; throws if the token does not open it. */
+export function unsealText(token: string, value: string): string {
+  const sealed = JSON.parse(value) as Sealed;
+  const data = Buffer.from(sealed.data, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', deriveKey(token, Buffer.from(sealed.salt, 'base64')), Buffer.from(sealed.nonce, 'base64'));
+  decipher.setAuthTag(data.subarray(data.length - 16));
+  return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+}
+
+/** Encrypt the CA with the token. */
+export const seal = (token: string, ca: ClusterCA): string => sealText(token, JSON.stringify(ca));
+
 /** Decrypt what {@link seal} wrote; throws a PKIError `Corrupt` if the token does not open it. */
 export function unseal(token: string, value: string): ClusterCA {
   try {
-    const sealed = JSON.parse(value) as Sealed;
-    const data = Buffer.from(sealed.data, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', deriveKey(token, Buffer.from(sealed.salt, 'base64')), Buffer.from(sealed.nonce, 'base64'));
-    decipher.setAuthTag(data.subarray(data.length - 16));
-    const plain = Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
-    const ca = JSON.parse(plain) as Partial<ClusterCA>;
+    const ca = JSON.parse(unsealText(token, value)) as Partial<ClusterCA>;
     if (typeof ca.caCert !== 'string' || typeof ca.caKey !== 'string') throw new Error('no CA in it');
     return { caCert: ca.caCert, caKey: ca.caKey };
   } catch (err) {
@@ -73,7 +80,8 @@ async function storedCA(store: Store, token: string): Promise<ClusterCA | undefi
   return undefined;
 }
 
-async function readIfPresent(path: string): Promise<string | undefined> {
+/** The text of a file, or undefined if there is none. */
+export async function readIfPresent(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {

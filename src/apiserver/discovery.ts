@@ -53,6 +53,8 @@ function fromDef(d: ResourceDef): Served {
     subresources.push({ name: 'binding', group: '', version: 'v1', kind: 'Binding', verbs: ['create'] });
     subresources.push({ name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
   }
+  // TokenRequest (handlers/tokenrequest.ts).
+  if (d.kind === 'ServiceAccount' && d.group === '') subresources.push({ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
   if (d.hasStatus) subresources.push({ name: 'status', group: d.group, version: d.version, kind: d.kind, verbs: readWrite });
   if (d.scale) subresources.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: readWrite });
   return { ...d, verbs: verbs(d), subresources };

@@ -15,6 +15,8 @@ export interface APIServerOptions {
   readonly clusterCIDR: string;
   readonly clusterDNS: string;
   readonly clusterDomain: string;
+  /** `--service-account-issuer`: the `iss` of service account tokens and the API's audience (default `https://kubernetes.default.svc.cluster.local`). */
+  readonly serviceAccountIssuer?: string;
   /** Current time; tests pass their own. */
   readonly now?: () => Date;
   /** How often watches that allow bookmarks get one (default 60 s, as upstream's ~1 min). */

@@ -34,12 +34,12 @@ export interface ReviewContext {
   readonly user: User;
   readonly namespace: string;
   readonly now: Date;
-  /** The user a bearer token stands for (TokenReview). */
-  readonly tokenUser: (token: string) => User | undefined;
+  /** The user a bearer token stands for if it is meant for one of `audiences` (default: the API's); TokenReview. */
+  readonly tokenUser: (token: string, audiences?: readonly string[]) => User | undefined;
+  /** The API's audiences (upstream's default --api-audiences: the service account issuer). */
+  readonly apiAudiences: readonly string[];
 }
 
-/** The audience of skiff's API (upstream's default --api-audiences, the service account issuer). */
-const apiAudiences = ['https://kubernetes.default.svc.cluster.local'];
 
 type Loose = Record<string, unknown>;
 const obj = (v: unknown): Loose | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : undefined);
@@ -64,7 +64,7 @@ function check(kind: string, group: string, errs: readonly FieldError[]): void {
 /** An access review's answer: skiff allows every authenticated request (no authorizer yet). */
 const allowed = (o: KubeObject): KubeObject => ({ ...o, status: { allowed: true } });
 
-const userInfo = (u: User): Loose => ({ username: u.name, ...(u.uid ? { uid: u.uid } : {}), groups: [...u.groups] });
+const userInfo = (u: User): Loose => ({ username: u.name, ...(u.uid ? { uid: u.uid } : {}), groups: [...u.groups], ...(u.extra && Object.keys(u.extra).length ? { extra: u.extra } : {}) });
 
 const selfSubjectReview = (version: string): ReviewResource => ({
   group: 'authentication.k8s.io',
@@ -85,13 +85,14 @@ export const reviewResources: readonly ReviewResource[] = [
     singular: 'tokenreview',
     kind: 'TokenReview',
     namespaced: false,
-    answer: (o, { tokenUser }) => {
+    answer: (o, { tokenUser, apiAudiences }) => {
       const spec = specOf(o);
       const token = typeof spec.token === 'string' ? spec.token : '';
       if (!token) throw badRequest('token is required for TokenReview in authentication');
-      const user = tokenUser(token);
+      const asked = Array.isArray(spec.audiences) ? spec.audiences.filter((a): a is string => typeof a === 'string') : [];
+      const audiences = asked.length ? asked : apiAudiences;
+      const user = tokenUser(token, audiences);
       if (!user) return { ...o, status: { user: {} } };
-      const audiences = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences : apiAudiences;
       return { ...o, status: { authenticated: true, user: userInfo(user), audiences } };
     },
   },

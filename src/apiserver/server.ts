@@ -26,7 +26,7 @@ import { bootstrapNamespaces } from './namespaces.js';
 import type { APIServerOptions } from './options.js';
 import { openAPIv2Protobuf, openAPIv3, openAPIv3Root } from './openapi.js';
 import { loadClusterPKI } from './cluster-ca.js';
-import { Registry } from './registry.js';
+import { Registry, storageKey } from './registry.js';
 import { asObject, decodeBody, parseRequestInfo, readBody, type RequestInfo } from './request.js';
 import { findReview, serveReview } from './reviews.js';
 import { serveMetrics } from './metrics.js';
@@ -38,6 +38,10 @@ import { reconcileKubernetesService } from './kubernetes-service.js';
 import { ServiceAllocator } from './serviceips.js';
 import { crdHooks, startCRDController } from './crds.js';
 import { bootstrapPriorityClasses, priorityHooks } from './priority.js';
+import { loadServiceAccountKey } from './sakey.js';
+import { DEFAULT_ISSUER, newServiceAccountAuthenticator, type TokenLookups } from './satoken.js';
+import { tokenRequest } from './handlers/tokenrequest.js';
+import { jwks, openIDConfiguration } from './oidc.js';
 
 const handlers: Record<RequestInfo['verb'], Handler> = {
   get,
@@ -51,7 +55,21 @@ const handlers: Record<RequestInfo['verb'], Handler> = {
 };
 
 /** Subresources that only take a POST, by `group/Kind/subresource`. */
-const postSubresources: Record<string, Handler | undefined> = { '/Pod/binding': bindPod, '/Pod/eviction': evictPod };
+const podSubresources: Record<string, Handler | undefined> = { '/Pod/binding': bindPod, '/Pod/eviction': evictPod };
+
+/** Service account tokens' objects, read from the watch caches: authentication must not wait on the datastore. */
+function cacheLookups(registry: Registry): TokenLookups {
+  const find = (resource: string, namespace: string, name: string) => {
+    const r = registry.find('', 'v1', resource);
+    return r?.cache.get(storageKey(r, namespace, name))?.object;
+  };
+  return {
+    serviceAccount: (ns, name) => find('serviceaccounts', ns, name),
+    pod: (ns, name) => find('pods', ns, name),
+    secret: (ns, name) => find('secrets', ns, name),
+    node: (name) => find('nodes', '', name),
+  };
+}
 
 /** True if the client asked for a `meta.k8s.io` Table (kubectl get). */
 const wantsTable = (accept: string | undefined) => accept !== undefined && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
@@ -87,11 +105,17 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
   const ips = [services.firstIP];
   if (options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::') ips.push(options.bindAddress);
   const pki = await loadClusterPKI(options.store, options.token, join(options.dataDir, 'tls'), { ips, dnsNames: [host] });
-  const tokens = new Map<string, User>([[options.token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] }]]);
-  const authenticate = newAuthenticator({ caCert: pki.caCert, tokens });
-  const tokenUser = newTokenAuthenticator(tokens);
+  const saKey = await loadServiceAccountKey(options.store, options.token, join(options.dataDir, 'tls'));
+  const issuer = options.serviceAccountIssuer ?? DEFAULT_ISSUER;
+  // Upstream's default --api-audiences: the issuer.
+  const signer = { key: saKey, issuer, audiences: [issuer] };
   const log = options.log ?? ((msg: string, fields?: Record<string, unknown>) => console.error(msg, fields ?? ''));
   const registry = new Registry(allResources, options.store, abort.signal, (err) => log('watch cache error', { err: String(err) }));
+  const tokens = new Map<string, User>([[options.token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] }]]);
+  const serviceAccountTokens = newServiceAccountAuthenticator({ ...signer, lookups: cacheLookups(registry), now });
+  const authenticate = newAuthenticator({ caCert: pki.caCert, tokens, serviceAccountTokens });
+  const staticUser = newTokenAuthenticator(tokens);
+  const tokenUser = (token: string, audiences?: readonly string[]) => staticUser(token) ?? serviceAccountTokens(token, audiences);
   // Serves the custom resources of established CRDs; ready once those present at start are served.
   const crdController = startCRDController({ store: options.store, registry, now, signal: abort.signal, log });
   crdController.ready.catch(() => {}); // a datastore failure surfaces through registry.ready()
@@ -104,6 +128,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     hooks,
   };
+  const postSubresources: Record<string, Handler | undefined> = { ...podSubresources, '/ServiceAccount/token': tokenRequest(signer) };
   let ready = false;
 
   const route = async (req: IncomingMessage, res: ServerResponse, user: User | undefined): Promise<void> => {
@@ -120,6 +145,15 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
       return;
     }
     if (!user) throw new APIError('Unauthorized', 'Unauthorized');
+    // Service account issuer discovery (every authenticated user may read it, as upstream's default binding allows).
+    if (path === '/.well-known/openid-configuration') {
+      send(res, { code: 200, body: openIDConfiguration(issuer) });
+      return;
+    }
+    if (path === '/openid/v1/jwks') {
+      send(res, { code: 200, body: jwks(saKey) });
+      return;
+    }
     if (path === '/metrics') {
       // Every component of this process registers its metrics in one place (upstream serves them per component).
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
@@ -139,7 +173,7 @@ export async function start(options: APIServerOptions): Promise<APIServer> {
     if (review) {
       // Decoded only for a create: any other verb is refused before the body matters.
       const body = info.verb === 'create' ? asObject(decodeBody(await readBody(req), req.headers['content-type'])) : { apiVersion: '', kind: '', metadata: {} };
-      send(res, { code: 201, body: serveReview(review, info, body, { user, namespace: info.namespace, now: now(), tokenUser }) });
+      send(res, { code: 201, body: serveReview(review, info, body, { user, namespace: info.namespace, now: now(), tokenUser, apiAudiences: signer.audiences }) });
       return;
     }
     const resource = registry.find(info.group, info.version, info.resource);

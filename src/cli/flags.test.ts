@@ -59,6 +59,7 @@ void test('server defaults follow k3s and depend on the user', () => {
     serviceCIDR: '10.43.0.0/16',
     clusterDNS: '10.43.0.10',
     clusterDomain: 'cluster.local',
+    serviceAccountIssuer: 'https://kubernetes.default.svc.cluster.local',
     runtime: 'containerd',
     disableAgent: false,
     offlineImageFallback: true,

@@ -29,6 +29,12 @@ export const serverFlags = {
   'service-cidr': { type: 'string', placeholder: 'CIDR', default: '10.43.0.0/16', description: 'service ClusterIP range' },
   'cluster-dns': { type: 'string', placeholder: 'IP', default: '10.43.0.10', description: 'ClusterIP of the cluster DNS service' },
   'cluster-domain': { type: 'string', placeholder: 'DOMAIN', default: 'cluster.local', description: 'cluster DNS domain' },
+  'service-account-issuer': {
+    type: 'string',
+    placeholder: 'URL',
+    default: 'https://kubernetes.default.svc.cluster.local',
+    description: 'issuer (iss) of service account tokens, and the audience of the API',
+  },
   runtime: { type: 'string', choices: ['containerd', 'fake'], default: 'containerd', description: 'container runtime of the embedded agent' },
   'offline-image-fallback': { type: 'boolean', default: true, description: 'run the node\'s copy of an image when its pull cannot reach the registry (=false: fail as upstream)' },
   'disable-agent': { type: 'boolean', default: false, description: 'run the control plane only, no embedded agent' },
@@ -64,6 +70,8 @@ export interface ServerOptions {
   readonly serviceCIDR: string;
   readonly clusterDNS: string;
   readonly clusterDomain: string;
+  /** `--service-account-issuer`. */
+  readonly serviceAccountIssuer: string;
   readonly runtime: 'containerd' | 'fake';
   readonly offlineImageFallback: boolean;
   readonly disableAgent: boolean;
@@ -88,6 +96,13 @@ export interface ServerEnv {
 }
 
 /** A FlagError for a value that does not fit its flag. */
+/** Upstream's check: not empty, and a URL if it has a colon (`https://…`; a bare name is allowed). */
+function checkIssuer(issuer: string): string {
+  if (issuer === '') throw invalid('service-account-issuer', issuer, 'want a URL or a name');
+  if (issuer.includes(':') && !URL.canParse(issuer)) throw invalid('service-account-issuer', issuer, 'contains a colon but is not a valid URL');
+  return issuer;
+}
+
 export const invalid = (flag: string, value: string, why: string): FlagError =>
   new FlagError('InvalidValue', flag, `invalid value ${JSON.stringify(value)} for --${flag}: ${why}`);
 
@@ -168,6 +183,7 @@ export function serverOptions(values: FlagValues<typeof serverFlags>, env: Serve
     serviceCIDR: checkCIDR('service-cidr', values['service-cidr'] ?? '10.43.0.0/16'),
     clusterDNS: checkIP('cluster-dns', values['cluster-dns'] ?? '10.43.0.10'),
     clusterDomain: values['cluster-domain'] ?? 'cluster.local',
+    serviceAccountIssuer: checkIssuer(values['service-account-issuer'] ?? 'https://kubernetes.default.svc.cluster.local'),
     runtime: values.runtime === 'fake' ? 'fake' : 'containerd',
     disableAgent: values['disable-agent'] ?? false,
     offlineImageFallback: values['offline-image-fallback'] ?? true,

@@ -31,6 +31,7 @@ const options = (): ServerOptions => ({
   serviceCIDR: '10.43.0.0/16',
   clusterDNS: '10.43.0.10',
   clusterDomain: 'cluster.local',
+  serviceAccountIssuer: 'https://kubernetes.default.svc.cluster.local',
   runtime: 'fake',
   disableAgent: true,
   offlineImageFallback: true,

@@ -77,6 +77,7 @@ export async function runServer(options: ServerOptions, signal: AbortSignal, dep
       clusterCIDR: options.clusterCIDR,
       clusterDNS: options.clusterDNS,
       clusterDomain: options.clusterDomain,
+      serviceAccountIssuer: options.serviceAccountIssuer,
       log: (message, fields) => {
         log.warn(message, fields);
       },

@@ -63,6 +63,56 @@ test('configMap, secret, downwardAPI and projected volumes are written as upstre
   }
 });
 
+test('the kube-api-access volume: token from the service account token source, ca.crt and namespace, 0644; the token follows the source', async () => {
+  const f = fixture();
+  try {
+    const calls: [string, number, string][] = [];
+    let token = 'tok-1';
+    const sources: VolumeSources = {
+      ...f.sources,
+      configMap: (name) => Promise.resolve(name === 'kube-root-ca.crt' ? { data: { 'ca.crt': 'CA PEM' } } : undefined),
+      serviceAccountToken: (audience, seconds, p) => {
+        calls.push([audience, seconds, p.metadata.uid ?? '']);
+        return Promise.resolve(token);
+      },
+    };
+    // As the ServiceAccount admission writes it.
+    const pod = podWith([
+      {
+        name: 'kube-api-access-b2c4d',
+        projected: {
+          defaultMode: 0o644,
+          sources: [
+            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+          ],
+        },
+      },
+      { name: 'vault', projected: { sources: [{ serviceAccountToken: { audience: 'vault', path: 'vault-token' } }] } },
+    ]);
+    const podDir = join(f.root, 'pod');
+    const vols = await setUpVolumes(pod, podDir, sources);
+    const dir = vols.get('kube-api-access-b2c4d') ?? '';
+    assert.equal(dir, join(podDir, 'volumes', 'kubernetes.io~projected', 'kube-api-access-b2c4d'));
+    assert.deepEqual(readdirSync(dir).filter((n) => !n.startsWith('..')).sort(), ['ca.crt', 'namespace', 'token']);
+    assert.equal(readFileSync(join(dir, 'token'), 'utf8'), 'tok-1');
+    assert.equal(readFileSync(join(dir, 'ca.crt'), 'utf8'), 'CA PEM');
+    assert.equal(readFileSync(join(dir, 'namespace'), 'utf8'), 'shop');
+    assert.equal(statSync(join(dir, 'token')).mode & 0o777, 0o644);
+    assert.equal(readFileSync(join(vols.get('vault') ?? '', 'vault-token'), 'utf8'), 'tok-1');
+    // '' asks for the API server's audience; an unset lifetime is upstream's default hour.
+    assert.deepEqual(calls, [['', 3607, 'u1'], ['vault', 3600, 'u1']]);
+    token = 'tok-2';
+    await setUpVolumes(pod, podDir, sources);
+    assert.equal(readFileSync(join(dir, 'token'), 'utf8'), 'tok-2', 'a refreshed token replaces the file');
+    // A kubelet without a token source cannot start such a pod.
+    await assert.rejects(setUpVolumes(pod, join(f.root, 'other'), { ...f.sources, configMap: (name) => sources.configMap(name) }), (e: unknown) => e instanceof VolumeError && /cannot request service account tokens/.test(e.message));
+  } finally {
+    f.cleanup();
+  }
+});
+
 test('missing objects, keys and claims are errors the pod waits on', async () => {
   const f = fixture();
   try {

@@ -36,6 +36,15 @@ interface ObjectSource {
   readonly optional?: boolean;
 }
 
+/** A projected service account token (the `kube-api-access-*` volume's `token`). */
+interface TokenProjection {
+  /** Empty or absent: the API server's own audience. */
+  readonly audience?: string;
+  /** Default 3600, as upstream's defaulting. */
+  readonly expirationSeconds?: number;
+  readonly path: string;
+}
+
 export interface Volume {
   readonly name: string;
   readonly emptyDir?: { readonly medium?: string; readonly sizeLimit?: string };
@@ -45,7 +54,12 @@ export interface Volume {
   readonly downwardAPI?: { readonly items?: readonly DownwardFile[]; readonly defaultMode?: number };
   readonly projected?: {
     readonly defaultMode?: number;
-    readonly sources?: readonly { readonly configMap?: ObjectSource; readonly secret?: ObjectSource; readonly downwardAPI?: { readonly items?: readonly DownwardFile[] } }[];
+    readonly sources?: readonly {
+      readonly configMap?: ObjectSource;
+      readonly secret?: ObjectSource;
+      readonly downwardAPI?: { readonly items?: readonly DownwardFile[] };
+      readonly serviceAccountToken?: TokenProjection;
+    }[];
   };
   readonly persistentVolumeClaim?: { readonly claimName: string; readonly readOnly?: boolean };
 }
@@ -72,6 +86,12 @@ export interface VolumeSources {
   /** The host path of the volume bound to a claim of the pod's namespace, or undefined while it is unbound. */
   claimPath(claimName: string): Promise<string | undefined>;
   readonly allocatable: Allocatable;
+  /**
+   * A token of the pod's service account for `audience` ('' = the API
+   * server's), bound to the pod (a TokenRequest; see satoken.ts). Absent:
+   * pods with a `serviceAccountToken` projection cannot start.
+   */
+  serviceAccountToken?(audience: string, expirationSeconds: number, pod: PodWithVolumes): Promise<string>;
 }
 
 /** A volume that cannot be set up yet (missing object, unbound claim): the pod waits, with this message in a FailedMount event. */
@@ -212,6 +232,7 @@ async function projectedFiles(pod: PodWithVolumes, v: Volume, sources: VolumeSou
     if (s.configMap) files.push(...(await objectFiles('configmap', s.configMap, mode, sources)));
     if (s.secret) files.push(...(await objectFiles('secret', s.secret, mode, sources)));
     if (s.downwardAPI) files.push(...downwardFiles(pod, s.downwardAPI.items ?? [], mode, sources.allocatable));
+    if (s.serviceAccountToken) files.push(await tokenFile(pod, s.serviceAccountToken, mode, sources));
   }
   return files;
 }
@@ -246,6 +267,12 @@ function downwardFiles(pod: PodWithVolumes, items: readonly DownwardFile[], mode
     const value = item.fieldRef ? fieldRefValue(pod, item.fieldRef.fieldPath) : r ? resourceFieldRefValue(pod, r.containerName ?? '', r.resource, r.divisor, allocatable) : '';
     return { path: item.path, data: Buffer.from(value, 'utf8'), mode: item.mode ?? mode };
   });
+}
+
+async function tokenFile(pod: PodWithVolumes, t: TokenProjection, mode: number, sources: VolumeSources): Promise<File> {
+  if (!sources.serviceAccountToken) throw new VolumeError('this kubelet cannot request service account tokens');
+  const token = await sources.serviceAccountToken(t.audience ?? '', t.expirationSeconds ?? 3600, pod);
+  return { path: t.path, data: Buffer.from(token, 'utf8'), mode };
 }
 
 /** A path inside a volume: relative, without `..` elements (validation refuses others; this is the kubelet's own guard). */

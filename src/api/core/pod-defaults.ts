@@ -64,6 +64,11 @@ function defaultVolume(v: Obj): void {
     const src = getObj(v, k);
     if (src) setDefault(src, 'defaultMode', 420);
   }
+  // SetDefaults_ServiceAccountTokenProjection: an hour.
+  for (const s of getList(getObj(v, 'projected'), 'sources')) {
+    const token = getObj(s, 'serviceAccountToken');
+    if (token) setDefault(token, 'expirationSeconds', 3600);
+  }
 }
 
 /** Schema defaults of a PodSpec (also applied to every pod template). */

@@ -70,6 +70,21 @@ function validateContainers(list: Obj[], path: string, names: Set<string>, volum
   return errs;
 }
 
+/** Upstream's checks of projected `serviceAccountToken` sources (a missing path is reported on `projected.path`, as upstream does). */
+function validateTokenProjections(projected: Obj | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  getList(projected, 'sources').forEach((s, i) => {
+    const token = getObj(s, 'serviceAccountToken');
+    if (!token) return;
+    const at = `${path}.sources[${i}].serviceAccountToken`;
+    const seconds = getNum(token, 'expirationSeconds') ?? 0;
+    if (seconds < 600) errs.push(invalid(`${at}.expirationSeconds`, seconds, 'may not specify a duration less than 10 minutes'));
+    if (seconds > 2 ** 32) errs.push(invalid(`${at}.expirationSeconds`, seconds, 'may not specify a duration larger than 2^32 seconds'));
+    if (!getStr(token, 'path')) errs.push(required(`${path}.path`));
+  });
+  return errs;
+}
+
 function validateVolumes(vols: Obj[], path: string): { errs: FieldError[]; names: Set<string> } {
   const errs: FieldError[] = [];
   const names = new Set<string>();
@@ -83,6 +98,7 @@ function validateVolumes(vols: Obj[], path: string): { errs: FieldError[]; names
     const sources = Object.keys(v).filter((k) => k !== 'name');
     if (sources.length === 0) errs.push(required(at, 'must specify a volume type'));
     else if (sources.length > 1) errs.push(invalid(at, sources.join(', '), 'may not specify more than 1 volume type'));
+    errs.push(...validateTokenProjections(getObj(v, 'projected'), `${at}.projected`));
   });
   return { errs, names };
 }

@@ -1,6 +1,7 @@
 import { isAlreadyExists } from '../../storage/errors.js';
 import { admitNamespace } from '../admission.js';
 import { admitQuota } from '../quota.js';
+import { admitServiceAccount } from '../serviceaccount-admission.js';
 import { alreadyExists, APIError } from '../errors.js';
 import { checkNamespace, checkTypeMeta, generateName, prepareCreate, validate } from '../objects.js';
 import { asObject, decodeBody, readBody } from '../request.js';
@@ -39,6 +40,7 @@ export async function createObject(ctx: HandlerContext, call: Call, obj: KubeObj
   if (generate) obj.metadata.name = generateName(obj.metadata.generateName ?? '');
   prepareCreate(def, obj, ctx.now());
   def.defaults?.(obj);
+  if (def.group === '' && def.kind === 'Pod') await admitServiceAccount(ctx, call.info.namespace, obj);
   if (!applied) {
     delete obj.metadata.managedFields;
     trackUpdate(def, undefined, obj, managerOf(call.query, call.req.headers['user-agent']), '', ctx.now());

@@ -2,7 +2,7 @@ import type { MessageTable } from './schema.js';
 
 // Field numbers from k8s.io/api/authorization/v1 and authentication/v1
 // (generated.proto). kubectl 1.32+ sends `auth can-i` and `auth whoami` as
-// protobuf. `extra` (map<string, ExtraValue>) is left out: ExtraValue is a
+// protobuf, and `create token` its TokenRequest. `extra` (map<string, ExtraValue>) is left out: ExtraValue is a
 // bare string list in JSON, which a table cannot say, and kubectl never sends it.
 
 /** Message tables of the review kinds: access reviews, rules reviews, token and self reviews. */
@@ -44,4 +44,9 @@ export const authTables: Readonly<Record<string, MessageTable>> = {
   TokenReview: { 1: 'metadata ObjectMeta', 2: 'spec TokenReviewSpec', 3: 'status TokenReviewStatus' },
   TokenReviewSpec: { 1: 'token', 2: 'audiences []string' },
   TokenReviewStatus: { 1: 'authenticated bool', 2: 'user UserInfo', 3: 'error', 4: 'audiences []string' },
+  // kubectl create token posts serviceaccounts/NAME/token (a core subresource) as protobuf.
+  TokenRequest: { 1: 'metadata ObjectMeta', 2: 'spec TokenRequestSpec', 3: 'status TokenRequestStatus' },
+  TokenRequestSpec: { 1: 'audiences []string', 3: 'boundObjectRef BoundObjectReference', 4: 'expirationSeconds int64?' },
+  BoundObjectReference: { 1: 'kind', 2: 'apiVersion', 3: 'name', 4: 'uid' },
+  TokenRequestStatus: { 1: 'token', 2: 'expirationTimestamp Time' },
 };

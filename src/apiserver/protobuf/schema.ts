@@ -95,6 +95,7 @@ export const kinds: Readonly<Record<string, string>> = {
   'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
   'authentication.k8s.io/v1beta1/SelfSubjectReview': 'SelfSubjectReview',
   'authentication.k8s.io/v1/TokenReview': 'TokenReview',
+  'authentication.k8s.io/v1/TokenRequest': 'TokenRequest',
 };
 
 function parseType(t: string): ValueType {
