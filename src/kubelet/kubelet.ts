@@ -25,6 +25,7 @@ import { buildPodStatus, initialized, type Observed } from './pod/status.js';
 import type { Pod, PodContainer } from './pod/types.js';
 import { Prober } from './prober.js';
 import { setUpVolumes, tearDownVolumes, VolumeError, type VolumeSources } from './volumes.js';
+import { newServiceAccountTokens } from './satoken.js';
 
 /** Options of {@link runKubelet}. */
 export interface KubeletOptions {
@@ -92,12 +93,14 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
   // just wrote (ErrImagePull, say) stands until the next resync.
   informer.on({ add: (p) => queue.add(keyOf(p)), update: (old, p) => { if (!statusOnly(old, p)) queue.add(keyOf(p)); }, delete: (p) => queue.add(keyOf(p)) });
 
+  const saTokens = newServiceAccountTokens({ client: o.client, now });
   const sources = (ns: string): EnvSources & VolumeSources => ({
     configMap: (name) => getOptional(o.client, configMaps, ns, name),
     secret: (name) => getOptional(o.client, secrets, ns, name),
     claimPath: (claim) => claimPath(o.client, ns, claim),
     services: services.list().filter((svc) => svc.metadata.namespace === ns || svc.metadata.namespace === 'default'),
     allocatable: o.allocatable ?? {},
+    serviceAccountToken: (audience, seconds, pod) => saTokens.token(audience, seconds, pod),
   });
 
   const prober = new Prober({
@@ -120,6 +123,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
   const forgetPod = (uid: string) => {
     for (const m of [backoff, pullBackoff, backoffNoted]) for (const k of m.keys()) if (k.startsWith(`${uid}/`)) m.delete(k);
     volumesWritten.delete(uid);
+    saTokens.forget(uid);
   };
 
   /** Stop the pod's containers and sandboxes (removed with `remove`, and its volumes with them). */
