@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { pods } from '../../src/api/core/index.js';
+import type { KubeObject } from '../../src/api/meta.js';
 import { splitKey, type Client, type Informer } from '../../src/client/index.js';
 import type { CriClient } from '../../src/kubelet/cri/client.js';
 import { pause } from './cluster.js';
@@ -50,18 +51,26 @@ export async function criLatencies(cri: CriClient, image: string, n: number): Pr
   return out;
 }
 
-/** Start of a PATCH of an annotation → this process's watch showing it, `n` times on pod `key`. */
-export async function watchRoundTrips(api: Client, informer: Informer, key: string, n: number): Promise<Summary> {
+/**
+ * Start of a PATCH → this process's watch showing it, `n` times on pod `key`:
+ * `annotation`, a merge patch of one annotation; `status`, a strategic merge
+ * patch of the whole status on `pods/status` (the kubelet's write), changing
+ * only its message.
+ */
+export async function watchRoundTrips(api: Client, informer: Informer, key: string, n: number, kind: 'annotation' | 'status'): Promise<Summary> {
   const [ns, name] = splitKey(key);
+  const probe = (p: KubeObject): string | undefined => (kind === 'annotation' ? p.metadata.annotations?.['bench/probe'] : (p as { status?: { message?: string } }).status?.message);
   // One handler for every probe (an informer's handlers stay): it wakes the probe whose value arrives.
   let want: { value: string; seen: () => void } | undefined;
-  informer.on({ update: (_, p) => { if (want && p.metadata.name === name && p.metadata.annotations?.['bench/probe'] === want.value) want.seen(); } });
+  informer.on({ update: (_, p) => { if (want && p.metadata.name === name && probe(p) === want.value) want.seen(); } });
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
-    const value = `${String(i)}-${String(Date.now())}`;
+    const value = `${kind}-${String(i)}-${String(Date.now())}`;
     const arrived = new Promise<void>((resolve) => (want = { value, seen: resolve }));
+    const status = (informer.get(key) as { status?: object } | undefined)?.status ?? {};
     const t0 = performance.now();
-    await api.patch(pods, ns, name, { metadata: { annotations: { 'bench/probe': value } } }, 'merge');
+    if (kind === 'annotation') await api.patch(pods, ns, name, { metadata: { annotations: { 'bench/probe': value } } }, 'merge');
+    else await api.patch(pods, ns, name, { status: { ...status, message: value } }, 'strategic', { subresource: 'status' });
     await arrived;
     ms.push(performance.now() - t0);
   }
