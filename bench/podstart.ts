@@ -126,7 +126,7 @@ let results: Record<string, unknown> | undefined;
 const rows: Row[] = [];
 try {
   const { api, cri } = node;
-  const waits = new PodWaits();
+  const waits = new PodWaits(stop.signal);
   const informer = new Informer(api, pods, { namespace: NAMESPACE, labelSelector: LABEL });
   informer.on({ add: (p) => waits.observe(p), update: (_, p) => waits.observe(p), delete: (p) => waits.gone(p) });
   const watching = informer.run(stop.signal);
@@ -217,7 +217,7 @@ try {
   stop.abort();
   await node.stop();
 }
-console.log(table(rows));
+if (rows.length > 0) console.log(table(rows));
 if (results) {
   // Only a default run is the result; a smaller or traced one goes beside it.
   const out = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'bench', 'results');

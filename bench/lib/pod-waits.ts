@@ -24,6 +24,12 @@ export class PodWaits {
   readonly #arrivals = new Map<string, PodArrivals>();
   readonly #live = new Set<string>();
   readonly #waiters = new Map<string, (() => void)[]>();
+  readonly #signal: AbortSignal | undefined;
+
+  /** Waits reject once `signal` aborts (an interrupted run). */
+  constructor(signal?: AbortSignal) {
+    this.#signal = signal;
+  }
 
   observe(p: Pod): void {
     const now = performance.now();
@@ -68,10 +74,17 @@ export class PodWaits {
 
   #until(key: string, done: () => boolean): Promise<void> {
     if (done()) return Promise.resolve();
-    return new Promise((resolve) => {
+    const signal = this.#signal;
+    if (signal?.aborted) return Promise.reject(new Error('interrupted'));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => { reject(new Error('interrupted')); };
+      signal?.addEventListener('abort', onAbort, { once: true });
       const check = () => {
-        if (done()) resolve();
-        else this.#add(key, check);
+        if (!done()) this.#add(key, check);
+        else {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }
       };
       this.#add(key, check);
     });

@@ -73,7 +73,7 @@ export async function startPods(api: Client, waits: PodWaits, names: readonly st
     const t0 = performance.now();
     await api.create(pods, NAMESPACE, podObject(name, image));
     out.push({ name, t0, created: performance.now() });
-    await waits.running(`${NAMESPACE}/${name}`);
+    await within(waits.running(`${NAMESPACE}/${name}`), RUNNING_TIMEOUT_MS, `pod ${name} Running`);
   };
   if (all) await Promise.all(names.map(one));
   else {
@@ -86,6 +86,20 @@ export async function startPods(api: Client, waits: PodWaits, names: readonly st
   return out.map((p) => ({ ...p, ...waits.arrivals(`${NAMESPACE}/${p.name}`), ...withCri(cri.get(`${NAMESPACE}/${p.name}`)) }));
 }
 
+/** A pod not Running this long after its create request fails the run (a broken node must not hang it). */
+const RUNNING_TIMEOUT_MS = 300_000;
+
+/** `p`, or a rejection after `ms`. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => { reject(new Error(`timed out after ${String(ms / 1000)} s waiting for ${what}`)); }, ms); });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const withCri = (cri: CriTimes | undefined): { cri?: CriTimes } => (cri ? { cri } : {});
 
 /** Delete the pods (grace 0, as a test's clean-up) and wait until the watch and the runtime no longer have them; resolves with the time it took. */
@@ -93,7 +107,7 @@ export async function deletePods(api: Client, waits: PodWaits, names: readonly s
   const t0 = performance.now();
   await Promise.all(names.map(async (name) => {
     await api.delete(pods, NAMESPACE, name, { gracePeriodSeconds: 0 });
-    await waits.deleted(`${NAMESPACE}/${name}`);
+    await within(waits.deleted(`${NAMESPACE}/${name}`), RUNNING_TIMEOUT_MS, `pod ${name} gone`);
   }));
   for (let i = 0; (await sandboxesLeft()) > 0; i++) {
     if (i > 1200) throw new Error('the kubelet did not remove the deleted pods\' sandboxes within 120 s');
