@@ -35,6 +35,7 @@
  * BENCH_PODS=20 flock /tmp/skiff-node.lock npm run bench:podstart   # a quick run
  * BENCH_CRI_TRACE=1 flock /tmp/skiff-node.lock npm run bench:podstart   # count the kubelet's CRI calls
  * BENCH_PROFILE_DIR=/tmp/prof flock /tmp/skiff-node.lock npm run bench:podstart   # --cpu-prof the server
+ * BENCH_DIRECT_CONCURRENCY=100 flock /tmp/skiff-node.lock npm run bench:podstart   # the direct pods all at once
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -59,7 +60,8 @@ const profileDir = process.env.BENCH_PROFILE_DIR;
 const params = {
   pods: count,
   warmupPods: 3,
-  directConcurrency: 8,
+  /** The kubelet's pod workers (BENCH_DIRECT_CONCURRENCY to try others). */
+  directConcurrency: Number(process.env.BENCH_DIRECT_CONCURRENCY ?? '8'),
   idleMs: 10_000,
   criProbeCalls: 50,
   watchProbes: 20,
@@ -223,7 +225,7 @@ if (results) {
   const out = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'bench', 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(
-    join(out, !traceCri && !profileDir && count === 100 ? 'podstart.json' : 'podstart-custom.json'),
+    join(out, !traceCri && !profileDir && count === 100 && params.directConcurrency === 8 ? 'podstart.json' : 'podstart-custom.json'),
     `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memoryBytes: totalmem(), node: process.version, loadavg: loadavg() }, params, results, rows }, null, 2)}\n`,
   );
 }
