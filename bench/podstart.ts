@@ -42,8 +42,10 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { pods } from '../src/api/core/index.js';
+import { pods, services as servicesRef } from '../src/api/core/index.js';
+import type { KubeObject } from '../src/api/meta.js';
 import { Informer } from '../src/client/index.js';
+import { serviceEnv, type EnvService } from '../src/kubelet/env.js';
 import { pool, removeDirect, startDirect, type DirectRuntime, type DirectStart } from './lib/direct-cri.js';
 import { breakdown, deletePods, LABEL, NAMESPACE, segments, sleeper, startPods, totals, type Breakdown, type PodTimeline } from './lib/podstart-skiff.js';
 import { criCallCounts, criLatencies, idleCpu, watchRoundTrips } from './lib/podstart-probes.js';
@@ -135,7 +137,9 @@ try {
   await informer.synced(stop.signal);
   const image = await cri.imageStatus({ image: node.image });
   if (!image) throw new Error(`${node.image} is not on the node after its import`);
-  const rt: DirectRuntime = { cri, dataDir: node.dataDir, cgroupRoot: '/skiff', imageRef: image.id };
+  // The kubelet gives the container the service links of its namespace (and `default`): so does the baseline.
+  const services = (await api.list<KubeObject & EnvService>(servicesRef, NAMESPACE)).items;
+  const rt: DirectRuntime = { cri, dataDir: node.dataDir, cgroupRoot: '/skiff', imageRef: image.id, env: [...serviceEnv(services, NAMESPACE, true)] };
   const direct = (name: string) => startDirect(rt, name, 'direct', sleeper(node.image));
   const sandboxesLeft = async () => (await cri.listPodSandbox({ labelSelector: { bench: 'podstart' } })).length;
   const pids = { server: node.server.child.pid ?? 0, containerd: node.containerdPid() };

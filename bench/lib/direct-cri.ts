@@ -23,6 +23,8 @@ export interface DirectRuntime {
   readonly cgroupRoot: string;
   /** The image's id (what the kubelet resolves with ImageStatus before each create). */
   readonly imageRef: string;
+  /** The environment the kubelet gives the pod's container (the service links). */
+  readonly env: readonly (readonly [string, string])[];
 }
 
 /** One pod started directly: its sandbox id and the client-side duration of each call (ms). */
@@ -46,7 +48,7 @@ export async function startDirect(rt: DirectRuntime, name: string, namespace: st
   mkdirSync(podLogDirectory(rt.dataDir, pod), { recursive: true });
   const sandboxId = await rt.cri.runPodSandbox(config);
   const t1 = performance.now();
-  const run = { imageRef: rt.imageRef, env: [], command: [...(container.command ?? [])], args: [...(container.args ?? [])] };
+  const run = { imageRef: rt.imageRef, env: rt.env, command: [...(container.command ?? [])], args: [...(container.args ?? [])] };
   const id = await rt.cri.createContainer(sandboxId, containerConfig(pod, container, 0, run), config);
   const t2 = performance.now();
   await rt.cri.startContainer(id);

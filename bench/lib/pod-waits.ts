@@ -24,11 +24,15 @@ export class PodWaits {
   readonly #arrivals = new Map<string, PodArrivals>();
   readonly #live = new Set<string>();
   readonly #waiters = new Map<string, (() => void)[]>();
+  /** Rejects of the waits still pending. */
+  readonly #pending = new Set<(err: Error) => void>();
   readonly #signal: AbortSignal | undefined;
 
   /** Waits reject once `signal` aborts (an interrupted run). */
   constructor(signal?: AbortSignal) {
     this.#signal = signal;
+    // One listener for every wait (a hundred at once would each add one otherwise).
+    signal?.addEventListener('abort', () => { for (const reject of this.#pending) reject(new Error('interrupted')); }, { once: true });
   }
 
   observe(p: Pod): void {
@@ -74,15 +78,13 @@ export class PodWaits {
 
   #until(key: string, done: () => boolean): Promise<void> {
     if (done()) return Promise.resolve();
-    const signal = this.#signal;
-    if (signal?.aborted) return Promise.reject(new Error('interrupted'));
+    if (this.#signal?.aborted) return Promise.reject(new Error('interrupted'));
     return new Promise((resolve, reject) => {
-      const onAbort = () => { reject(new Error('interrupted')); };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.add(reject);
       const check = () => {
         if (!done()) this.#add(key, check);
         else {
-          signal?.removeEventListener('abort', onAbort);
+          this.#pending.delete(reject);
           resolve();
         }
       };
