@@ -137,7 +137,8 @@ function depthFirst(dir: string): string[] {
   return out;
 }
 
-function killCgroupProcesses(parent: string): void {
+/** SIGKILL every process in the cgroups under `parent` (every controller). */
+export function killCgroupProcesses(parent: string): void {
   for (const dir of cgroupDirs(parent)) {
     for (const d of depthFirst(dir)) {
       let procs = '';
@@ -149,7 +150,8 @@ function killCgroupProcesses(parent: string): void {
   }
 }
 
-function removeCgroups(parent: string): void {
+/** Remove the (emptied) cgroup dirs under `parent`, deepest first, retrying while killed processes leave them. */
+export function removeCgroups(parent: string): void {
   for (let attempt = 0; attempt < 20; attempt++) {
     let left = 0;
     for (const dir of cgroupDirs(parent)) {
@@ -164,7 +166,7 @@ function removeCgroups(parent: string): void {
 }
 
 /** SIGKILL the runc shims of the containerd in `dir` (they outlive containerd by design). */
-function killShims(dir: string): void {
+export function killShims(dir: string): void {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let cmdline = '';
@@ -176,7 +178,7 @@ function killShims(dir: string): void {
 }
 
 /** Unmount everything mounted under `root`, deepest first. */
-function unmountUnder(root: string): void {
+export function unmountUnder(root: string): void {
   const points = readFileSync('/proc/mounts', 'utf8').split('\n')
     .map((line) => line.split(' ')[1]?.replace(/\\040/g, ' '))
     .filter((p): p is string => p !== undefined && (p === root || p.startsWith(`${root}/`)))
