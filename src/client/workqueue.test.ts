@@ -77,3 +77,17 @@ test('runWorkers retries a failing sync and stops at shutdown', async () => {
   await done;
   assert.equal(calls, 3);
 });
+
+test('addAfter keeps one timer per key, the earliest: repeated delayed adds do not pile up', async () => {
+  const q = new WorkQueue<string>();
+  q.addAfter('a', 40);
+  q.addAfter('a', 5_000);
+  q.addAfter('a', 20);
+  const first = await q.get();
+  assert.equal(first, 'a');
+  q.done('a');
+  // Only one delayed add was left: nothing else arrives.
+  const next = await Promise.race([q.get(), new Promise((r) => setTimeout(() => r('none'), 150))]);
+  assert.equal(next, 'none');
+  q.shutdown();
+});

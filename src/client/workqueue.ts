@@ -10,7 +10,8 @@ export class WorkQueue<K = string> {
   readonly #dirty = new Set<K>();
   readonly #processing = new Set<K>();
   readonly #failures = new Map<K, number>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Keys waiting to be added, with when: one timer per key, the earliest asked for (client-go's delaying queue). */
+  readonly #timers = new Map<K, { timer: NodeJS.Timeout; at: number }>();
   readonly #waiters: ((k: K | undefined) => void)[] = [];
   #shutdown = false;
 
@@ -31,18 +32,22 @@ export class WorkQueue<K = string> {
     } else this.#queue.push(key);
   }
 
-  /** Adds `key` after `ms`. */
+  /** Adds `key` after `ms`; a key already waiting keeps the earlier of the two times. */
   addAfter(key: K, ms: number): void {
     if (this.#shutdown) return;
     if (ms <= 0) {
       this.add(key);
       return;
     }
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
+    const at = Date.now() + ms;
+    const waiting = this.#timers.get(key);
+    if (waiting && waiting.at <= at) return;
+    if (waiting) clearTimeout(waiting.timer);
+    const timer = setTimeout(() => {
+      this.#timers.delete(key);
       this.add(key);
     }, ms);
-    this.#timers.add(t);
+    this.#timers.set(key, { timer, at });
   }
 
   /** Adds `key` after its back-off, which doubles with each call until `forget`. */
@@ -98,7 +103,7 @@ export class WorkQueue<K = string> {
     this.#shutdown = true;
     this.#queue.length = 0;
     this.#dirty.clear();
-    for (const t of this.#timers) clearTimeout(t);
+    for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     for (const w of this.#waiters.splice(0)) w(undefined);
   }

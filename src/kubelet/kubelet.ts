@@ -120,10 +120,21 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     },
   }, now, log);
 
+  /** Pod uid → its sandbox's IP: a sandbox keeps the address CNI gave it until it is removed. */
+  const ips = new Map<string, { sandbox: string; ip: string }>();
+  const sandboxIP = async (uid: string, sandbox: string): Promise<string | undefined> => {
+    const known = ips.get(uid);
+    if (known?.sandbox === sandbox) return known.ip || undefined;
+    const ip = (await o.cri.podSandboxStatus(sandbox)).status?.network?.ip ?? '';
+    ips.set(uid, { sandbox, ip });
+    return ip || undefined;
+  };
+
   const forgetPod = (uid: string) => {
     for (const m of [backoff, pullBackoff, backoffNoted]) for (const k of m.keys()) if (k.startsWith(`${uid}/`)) m.delete(k);
     volumesWritten.delete(uid);
     saTokens.forget(uid);
+    ips.delete(uid);
   };
 
   /** Stop the pod's containers and sandboxes (removed with `remove`, and its volumes with them). */
@@ -173,7 +184,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       sandbox = await runSandbox(rt, pod, sandboxes.length > 0 ? (sandboxes[0]?.metadata?.attempt ?? 0) + 1 : 0);
       log.info('sandbox started', { pod: key, sandbox: sandbox.id });
     }
-    const podIP = pod.spec?.hostNetwork === true ? o.nodeIP : (await o.cri.podSandboxStatus(sandbox.id)).status?.network?.ip || undefined;
+    const podIP = pod.spec?.hostNetwork === true ? o.nodeIP : await sandboxIP(uid, sandbox.id);
     let volumes: Map<string, string>;
     try {
       volumes = await podVolumes(pod, uid);
@@ -187,7 +198,8 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       if (!sameJSON(status, pod.status)) await writeStatus(pod, status);
       return;
     }
-    const containers = await sandboxContainers(rt, sandbox.id);
+    // A sandbox just made has no containers yet.
+    const containers = ready ? await sandboxContainers(rt, sandbox.id) : new Map<string, CriContainerStatus[]>();
     const policy = pod.spec?.restartPolicy ?? 'Always';
     const ctx = { key, pod, uid, sandbox, containers, volumes, podIP: podIP ?? '' };
 
@@ -203,6 +215,10 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
         app.set(c.name, probed(ctx, c, await advance(ctx, c, (l) => policy === 'Always' || (policy === 'OnFailure' && l.exitCode !== 0))));
       }
     }
+    // A container left waiting (a missing ConfigMap, a failed create) is tried again soon, not at the next full resync.
+    if ([...init.values(), ...app.values()].some((x) => x.waiting !== undefined)) queue.addAfter(key, o.resyncMs ?? 2000);
+    // ConfigMap, Secret, downward API and token files follow their sources (relists only sync pods whose containers changed).
+    if ((pod.spec?.volumes ?? []).some((v) => v.configMap ?? v.secret ?? v.downwardAPI ?? v.projected)) queue.addAfter(key, VOLUME_REFRESH_MS);
     prober.retain(key, new Set([...app.values()].flatMap((obs) => (obs.latest?.state === 'CONTAINER_RUNNING' ? [obs.latest.id] : []))));
     const status = buildPodStatus(pod, { now: now(), hostIP: o.nodeIP, ...(podIP ? { podIP } : {}), init, app });
     if (!sameJSON(status, pod.status)) await writeStatus(pod, status);
@@ -318,12 +334,36 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     }
   };
 
+  /**
+   * As upstream's PLEG relist: every `resyncMs` one list of all sandboxes and containers; only the pods whose
+   * sandboxes or containers changed state since the last relist are synced (a container that exited or vanished),
+   * every pod once a minute (upstream's syncFrequency). A sync per pod per period would queue new pods behind them.
+   */
+  let seen = new Map<string, string>();
+  let lastFull = now();
+  const relist = async (): Promise<void> => {
+    const [sandboxes, containers] = await Promise.all([o.cri.listPodSandbox(), o.cri.listContainers()]);
+    const states = new Map<string, string[]>();
+    for (const x of [...sandboxes, ...containers]) {
+      const uid = x.labels['io.kubernetes.pod.uid'];
+      if (uid !== undefined) states.set(uid, [...(states.get(uid) ?? []), `${x.id}=${x.state}`]);
+    }
+    const fingerprints = new Map([...states].map(([uid, list]) => [uid, list.sort().join(',')]));
+    const full = now() - lastFull >= 60_000;
+    if (full) lastFull = now();
+    for (const p of informer.list()) {
+      const uid = p.metadata.uid ?? '';
+      if (full || fingerprints.get(uid) !== seen.get(uid)) queue.add(keyOf(p));
+    }
+    seen = fingerprints;
+  };
+
   const resync = async (): Promise<void> => {
     const every = o.resyncMs ?? 2000;
     for (;;) {
       await sleep(every, signal);
       if (signal.aborted) return;
-      for (const p of informer.list()) queue.add(keyOf(p));
+      await relist().catch((err: unknown) => { log.warn('relist failed', { err }); });
       await collectOrphans().catch((err: unknown) => { log.warn('orphan clean-up failed', { err }); });
     }
   };
