@@ -143,6 +143,15 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     if (remove) await tearDownVolumes(podDir(uid));
   };
 
+  /** The pod's `imagePullSecrets`; missing ones are named in a warning, as upstream, and the pull goes on without them. */
+  const pullSecrets = async (pod: Pod): Promise<{ data?: Record<string, string> }[]> => {
+    const names = (pod.spec?.imagePullSecrets ?? []).map((s) => s.name ?? '').filter((n) => n !== '');
+    const found = await Promise.all(names.map((n) => getOptional(o.client, secrets, pod.metadata.namespace ?? '', n)));
+    const missing = names.filter((_, i) => found[i] === undefined);
+    if (missing.length > 0) recorder.event(pod, 'Warning', 'FailedToRetrieveImagePullSecret', `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`);
+    return found.filter((s) => s !== undefined);
+  };
+
   /** The pod's volumes, set up again when the last set-up is older than {@link VOLUME_REFRESH_MS}. */
   const podVolumes = async (pod: Pod, uid: string): Promise<Map<string, string>> => {
     const last = volumesWritten.get(uid);
@@ -263,7 +272,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       return { ...(latest ? { previous: latest } : {}), waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` } };
     }
     try {
-      const id = await startContainer(rt, ctx.pod, c, attempt, { sandbox: ctx.sandbox, sources: sources(ctx.pod.metadata.namespace ?? ''), volumes: ctx.volumes, podIP: ctx.podIP, note: noter(ctx.pod) });
+      const id = await startContainer(rt, ctx.pod, c, attempt, { sandbox: ctx.sandbox, sources: sources(ctx.pod.metadata.namespace ?? ''), volumes: ctx.volumes, podIP: ctx.podIP, note: noter(ctx.pod), pullSecrets: await pullSecrets(ctx.pod) });
       pullBackoff.delete(bkey);
       const started = (await o.cri.containerStatus(id)).status ?? undefined;
       return { ...(started ? { latest: started } : {}), ...(latest ? { previous: latest } : {}) };

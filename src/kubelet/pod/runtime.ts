@@ -13,6 +13,7 @@ import { DownwardError } from '../downward.js';
 import type { ProbeTarget } from '../probe.js';
 import { containerMounts, VolumeError } from '../volumes.js';
 import { runHook } from './hooks.js';
+import { pullCredentials, type PullSecret } from './pullsecrets.js';
 import { effectiveSecurity, nonRootViolation } from './security.js';
 import { containerConfig, podLogDirectory, sandboxConfig } from './sandbox.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL, type Pod, type PodContainer } from './types.js';
@@ -89,7 +90,7 @@ export function registryUnreachable(message: string): boolean {
  * reached (policy Always, or `:latest`) runs the local copy, with a Warning
  * event; otherwise it fails as upstream's does.
  */
-export async function ensureImage(rt: PodRuntime, c: PodContainer, sandbox: PodSandboxConfig, note: NoteEvent): Promise<Image> {
+export async function ensureImage(rt: PodRuntime, c: PodContainer, sandbox: PodSandboxConfig, note: NoteEvent, pullSecrets: readonly PullSecret[] = []): Promise<Image> {
   const spec = { image: c.image ?? '' };
   const policy = pullPolicy(c);
   const local = await rt.cri.imageStatus(spec);
@@ -101,7 +102,16 @@ export async function ensureImage(rt: PodRuntime, c: PodContainer, sandbox: PodS
   note('Normal', 'Pulling', `Pulling image "${spec.image}"`);
   const started = Date.now();
   try {
-    await rt.cri.pullImage(spec, undefined, sandbox);
+    // Each credential of the image's registry in turn, as upstream; none: an anonymous pull.
+    const auths = pullCredentials(spec.image, pullSecrets);
+    for (let i = 0; ; i++) {
+      try {
+        await rt.cri.pullImage(spec, auths[i], sandbox);
+        break;
+      } catch (err) {
+        if (i + 1 >= auths.length) throw err;
+      }
+    }
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     if (local && rt.offlineImageFallback && registryUnreachable(why)) {
@@ -126,6 +136,8 @@ export interface StartInput {
   /** The pod's IP (hooks' httpGet). */
   readonly podIP: string;
   readonly note: NoteEvent;
+  /** The pod's `imagePullSecrets`, read. */
+  readonly pullSecrets?: readonly PullSecret[];
 }
 
 /** A probe or hook target for container instance `id`: exec through CRI, HTTP and TCP to the pod IP. */
@@ -143,7 +155,7 @@ export function probeTarget(rt: PodRuntime, c: PodContainer, id: string, podIP: 
 /** Create and start the container's `attempt`-th instance in the sandbox, then run its postStart hook. */
 export async function startContainer(rt: PodRuntime, pod: Pod, c: PodContainer, attempt: number, input: StartInput): Promise<string> {
   const { sandbox, note } = input;
-  const image = await ensureImage(rt, c, sandbox.config, note);
+  const image = await ensureImage(rt, c, sandbox.config, note, input.pullSecrets);
   const describe = `(pod: "${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})", container: ${c.name})`;
   const configError = (message: string, cause?: unknown): ContainerStartError => {
     note('Warning', 'Failed', `Error: ${message}`);

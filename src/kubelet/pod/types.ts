@@ -49,6 +49,7 @@ export interface Pod extends KubeObject {
     shareProcessNamespace?: boolean;
     serviceAccountName?: string;
     enableServiceLinks?: boolean;
+    imagePullSecrets?: readonly { name?: string }[];
     securityContext?: PodSecurity;
     volumes?: readonly Volume[];
     terminationGracePeriodSeconds?: number;
