@@ -265,7 +265,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       // Only the newest exited instance is kept (for lastState and `logs --previous`).
       if (previous) await o.cri.removeContainer(previous.id);
     }
-    const attempt = latest ? (latest.metadata?.attempt ?? 0) + 1 : 0;
+    const attempt = latest ? (latest.metadata?.attempt ?? 0) + 1 : restartsSoFar(ctx.pod, c.name);
     const pulling = pullBackoff.get(bkey);
     if (pulling && now() < pulling.until) {
       queue.addAfter(ctx.key, pulling.until - now());
@@ -390,6 +390,16 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     running.push(resync());
   }
   await Promise.all(running);
+}
+
+/**
+ * The attempt of a container's first instance in a sandbox: 0 for a new pod; after the sandbox was replaced (its
+ * containers went with it) the count goes on from the status, as upstream's restartCount does.
+ */
+function restartsSoFar(pod: Pod, name: string): number {
+  const all = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const s = all.find((x) => x.name === name);
+  return s?.containerID ? s.restartCount + 1 : 0;
 }
 
 /** True if `a` and `b` differ at most in status (and the fields every write changes). */

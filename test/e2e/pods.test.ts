@@ -131,6 +131,7 @@ void test('pods on a real node: the seed busybox, shared volumes, CrashLoopBackO
       await run('ctr', ['--address', socket, '--namespace', 'k8s.io', 'tasks', 'kill', '--signal', 'SIGKILL', first]);
       const second = await waitUntil('a new victim container', () => { const now = runningId(); return now && now !== first ? now : undefined; }, 60_000, () => events('victim'));
       assert.equal(jsonpath('pod/victim', '{.status.containerStatuses[0].lastState.terminated.exitCode}'), '137');
+      assert.equal(jsonpath('pod/victim', '{.status.containerStatuses[0].restartCount}'), '1');
       // Removed through CRI, as `crictl stop` and `crictl rm` do.
       const cri = newCriClient(`unix://${socket}`);
       try {
@@ -141,7 +142,19 @@ void test('pods on a real node: the seed busybox, shared volumes, CrashLoopBackO
       }
       const third = await waitUntil('another victim container', () => { const now = runningId(); return now && now !== second ? now : undefined; }, 60_000, () => events('victim'));
       assert.notEqual(third, first);
+      assert.equal(jsonpath('pod/victim', '{.status.containerStatuses[0].restartCount}'), '2');
       assert.equal(jsonpath('pod/victim', '{.status.phase}'), 'Running');
+      // The sandbox stopped (its containers with it): a new sandbox, and the restart count goes on.
+      const sandbox = newCriClient(`unix://${socket}`);
+      try {
+        const [s] = await sandbox.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.name': 'victim' } });
+        assert.ok(s);
+        await sandbox.stopPodSandbox(s.id);
+      } finally {
+        sandbox.close();
+      }
+      await waitUntil('a victim in a new sandbox', () => { const now = runningId(); return now && now !== third ? now : undefined; }, 60_000, () => events('victim'));
+      assert.equal(jsonpath('pod/victim', '{.status.containerStatuses[0].restartCount}'), '3');
     });
   } finally {
     if (server) {
