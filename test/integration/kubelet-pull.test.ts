@@ -2,12 +2,13 @@
 // docker-registry) on 127.0.0.1 with basic auth, and a real containerd.
 // imagePullSecrets with the right credentials pull; wrong ones are refused
 // (401) and never fall back to the node's copy; a missing secret is a
-// warning; a registry that is down (connection refused) falls back to the
+// warning; a registry name mapped by a hosts.toml of the node pulls; a registry that is down (connection refused) falls back to the
 // node's copy with --offline-image-fallback, and fails the pull without it.
 // Needs root, containerd, runc, the CNI plugins, busybox-static,
 // docker-registry and apache2-utils; skipped without them, except under CI=true.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { events, nodes, pods, secrets } from '../../src/api/core/index.js';
 import type { KubeObject } from '../../src/api/meta.js';
@@ -125,6 +126,16 @@ test('image pulls from a registry with basic auth: imagePullSecrets, 401, missin
     const missing = await reasons('missing');
     assert.ok(missing.some((r) => r.startsWith('Warning FailedToRetrieveImagePullSecret: Unable to retrieve some image pull secrets (absent); attempting to pull the image may not succeed.')), missing.join('\n'));
     assert.ok(missing.some((r) => r.startsWith(`Normal Pulled: Successfully pulled image "${v1}" in `)), missing.join('\n'));
+
+    // A registry name that containerd reaches through the node's hosts.toml (here: plain HTTP to the test registry).
+    const named = 'registry.skiff.test/skiff/busybox:v1';
+    const hostDir = join(rt.containerd.paths!.registryConfigDir, 'registry.skiff.test');
+    mkdirSync(hostDir);
+    writeFileSync(join(hostDir, 'hosts.toml'), `server = "http://${registry.host}"\n\n[host."http://${registry.host}"]\n  capabilities = ["pull", "resolve"]\n`);
+    await client.create(secrets, 'default', dockerSecret('named', 'registry.skiff.test', 'skiff', 's3cret'));
+    await client.create(pods, 'default', pod('named', named, ['named']));
+    await running('named');
+    assert.ok((await reasons('named')).some((r) => r.startsWith(`Normal Pulled: Successfully pulled image "${named}" in `)));
 
     // The registry goes away (connection refused): `:latest` (Always) runs the node's copy, with a Warning.
     await registry.stop();
