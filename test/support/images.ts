@@ -65,16 +65,25 @@ function busyboxApplets(): string[] {
   return listed.stdout.split('\n').filter((a) => /^[\w.[-]+$/.test(a) && a !== 'busybox');
 }
 
+/** The blobs of the one-layer busybox test image: its layer, config and manifest, with the manifest's digest. */
+export interface BusyboxImage {
+  readonly platform: { readonly architecture: string; readonly os: string };
+  readonly layer: Buffer;
+  readonly config: Buffer;
+  readonly manifest: Buffer;
+  /** `sha256:…` of each blob. */
+  digest(blob: Buffer): string;
+}
+
 /**
- * Write an OCI image-layout archive (as `ctr images import` reads it) of a
- * one-layer image holding /bin/busybox and its applet links, named through
- * the index's `io.containerd.image.name` annotation. Needs busybox-static.
+ * The one-layer image holding /bin/busybox and its applet links, as blobs
+ * (an OCI manifest, its config and an uncompressed layer), for an archive
+ * or a registry push. Needs busybox-static.
  */
-export function buildBusyboxImage(file: string, options: BusyboxImageOptions = {}): string {
+export function busyboxImage(options: Omit<BusyboxImageOptions, 'name'> = {}): BusyboxImage {
   if (!existsSync(BUSYBOX)) {
     throw new Error(`${BUSYBOX} not found: the test image is built from Debian's busybox-static; run \`apt-get install busybox-static\``);
   }
-  const name = options.name ?? BUSYBOX_TEST_IMAGE;
   const applets = options.applets ?? busyboxApplets();
   const layer = tarArchive([
     ...['bin', 'dev', 'etc', 'proc', 'root', 'sys', 'var'].map((path) => ({ type: 'dir' as const, path })),
@@ -94,6 +103,17 @@ export function buildBusyboxImage(file: string, options: BusyboxImageOptions = {
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
     layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }],
   }));
+  return { platform, layer, config, manifest, digest: sha256 };
+}
+
+/**
+ * Write an OCI image-layout archive (as `ctr images import` reads it) of
+ * {@link busyboxImage}, named through the index's
+ * `io.containerd.image.name` annotation. Needs busybox-static.
+ */
+export function buildBusyboxImage(file: string, options: BusyboxImageOptions = {}): string {
+  const name = options.name ?? BUSYBOX_TEST_IMAGE;
+  const { platform, layer, config, manifest } = busyboxImage(options);
   const index = Buffer.from(JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.index.v1+json',

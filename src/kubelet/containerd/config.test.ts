@@ -9,9 +9,10 @@ test('containerdPaths keeps everything of the node\'s containerd under its data 
   assert.equal(p.root, '/var/lib/skiff/containerd/root');
   assert.equal(p.state, '/var/lib/skiff/containerd/state');
   assert.equal(p.cniConfDir, '/var/lib/skiff/cni/net.d');
+  assert.equal(p.registryConfigDir, '/var/lib/skiff/containerd/certs.d');
 });
 
-test('the containerd config: own socket and dirs, CRI with runc on cgroupfs, overlayfs, Debian CNI, clamped oom_score_adj', () => {
+test('the containerd config: own socket and dirs, CRI with runc on cgroupfs, overlayfs, Debian CNI, clamped oom_score_adj, registry hosts dir', () => {
   const toml = containerdConfig({ paths: containerdPaths('/d'), sandboxImage: 'docker.io/library/pause:"x"' });
   const lines = toml.split('\n').map((l) => l.trim());
   const section = (name: string) => {
@@ -31,4 +32,5 @@ test('the containerd config: own socket and dirs, CRI with runc on cgroupfs, ove
   assert.deepEqual(section('[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]'), ['runtime_type = "io.containerd.runc.v2"']);
   assert.deepEqual(section('[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]'), ['SystemdCgroup = false']);
   assert.deepEqual(section('[plugins."io.containerd.grpc.v1.cri".cni]'), ['bin_dir = "/usr/lib/cni"', 'conf_dir = "/d/cni/net.d"']);
+  assert.deepEqual(section('[plugins."io.containerd.grpc.v1.cri".registry]'), ['config_path = "/d/containerd/certs.d"']);
 });

@@ -15,6 +15,8 @@ export interface ContainerdPaths {
   readonly pidFile: string;
   /** CNI network configs that containerd's CRI plugin reads. */
   readonly cniConfDir: string;
+  /** Per-registry `HOST/hosts.toml` (plain HTTP, mirrors, CAs), as containerd's `/etc/containerd/certs.d`. */
+  readonly registryConfigDir: string;
 }
 
 /** The paths of the containerd owned by the node whose data dir is `dataDir`. */
@@ -29,6 +31,7 @@ export function containerdPaths(dataDir: string): ContainerdPaths {
     logFile: join(dir, 'containerd.log'),
     pidFile: join(dir, 'containerd.pid'),
     cniConfDir: join(dataDir, 'cni', 'net.d'),
+    registryConfigDir: join(dir, 'certs.d'),
   };
 }
 
@@ -48,7 +51,8 @@ const str = (s: string): string => JSON.stringify(s);
  * containerd 1.6's config (version 2) for a node: its own socket, root and
  * state under the data dir so that it never meets the host's containerd;
  * the CRI plugin with runc (cgroupfs, as the kubelet's default cgroup driver
- * on cgroups v1), the overlayfs snapshotter and Debian's CNI plugins.
+ * on cgroups v1), the overlayfs snapshotter, Debian's CNI plugins and
+ * per-registry hosts.toml files under the data dir.
  * Key names are those of containerd's docs/cri/config.md.
  */
 export function containerdConfig(options: ContainerdConfigOptions): string {
@@ -88,6 +92,12 @@ export function containerdConfig(options: ContainerdConfigOptions): string {
     `${cri}.cni]`,
     `  bin_dir = ${str(options.cniBinDir ?? DEFAULT_CNI_BIN_DIR)}`,
     `  conf_dir = ${str(paths.cniConfDir)}`,
+    '',
+    // Registries without a hosts.toml keep containerd's defaults (HTTPS;
+    // plain HTTP for localhost and 127.0.0.1); one gives a registry plain
+    // HTTP, a CA or mirrors (docs/images.md).
+    `${cri}.registry]`,
+    `  config_path = ${str(paths.registryConfigDir)}`,
     '',
   ].join('\n');
 }

@@ -223,6 +223,7 @@ function prepare(paths: ContainerdPaths, options: StartContainerdOptions): void 
   }
   for (const dir of [paths.dir, paths.root, paths.state]) mkdirSync(dir, { recursive: true, mode: 0o700 });
   mkdirSync(paths.cniConfDir, { recursive: true, mode: 0o755 });
+  mkdirSync(paths.registryConfigDir, { recursive: true, mode: 0o755 });
   const config = containerdConfig({ paths, sandboxImage: options.sandboxImage, ...(options.cniBinDir === undefined ? {} : { cniBinDir: options.cniBinDir }) });
   writeFileSync(paths.configFile, config, { mode: 0o600 });
 }

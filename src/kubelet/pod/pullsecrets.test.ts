@@ -18,11 +18,16 @@ void test('pull secrets give the credentials of the image\'s registry, most spec
     secret({ 'https://index.docker.io/v1/': { auth: b64('hub:hubpass') } }),
     secret({ 'registry.example.com': { username: 'any', password: 'p1' }, 'registry.example.com/team': { username: 'team', password: 'p2' }, 'other.io': { auth: b64('o:o') } }),
   ];
-  assert.deepEqual(pullCredentials('busybox:1.36', secrets), [{ username: 'hub', password: 'hubpass', serverAddress: 'index.docker.io' }]);
+  assert.deepEqual(pullCredentials('busybox:1.36', secrets), [{ username: 'hub', password: 'hubpass' }]);
   assert.deepEqual(pullCredentials('registry.example.com/team/app:1', secrets).map((a) => a.username), ['team', 'any']);
   assert.deepEqual(pullCredentials('registry.example.com/solo/app', secrets).map((a) => a.username), ['any']);
   assert.deepEqual(pullCredentials('quay.io/x/y', secrets), []);
   // A malformed config, or a legacy .dockercfg.
   assert.deepEqual(pullCredentials('busybox', [{ data: { '.dockerconfigjson': b64('{nope') } }]), []);
-  assert.deepEqual(pullCredentials('busybox', [{ data: { '.dockercfg': b64(JSON.stringify({ 'docker.io': { username: 'u', password: 'p' } })) } }]), [{ username: 'u', password: 'p', serverAddress: 'docker.io' }]);
+  assert.deepEqual(pullCredentials('busybox', [{ data: { '.dockercfg': b64(JSON.stringify({ 'docker.io': { username: 'u', password: 'p' } })) } }]), [{ username: 'u', password: 'p' }]);
+});
+
+void test('credentials carry no serverAddress (containerd 1.6 never sent them for a bare host, and failed to parse 127.0.0.1:5000)', () => {
+  const auths = pullCredentials('127.0.0.1:5000/team/app:1', [secret({ '127.0.0.1:5000': { auth: b64('u:p') } })]);
+  assert.deepEqual(auths, [{ username: 'u', password: 'p' }]);
 });

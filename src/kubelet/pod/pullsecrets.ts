@@ -69,12 +69,14 @@ export function pullCredentials(image: string, secrets: readonly PullSecret[]): 
         const colon = plain.indexOf(':');
         if (colon > 0) [username, password] = [plain.slice(0, colon), plain.slice(colon + 1)];
       }
+      // No serverAddress, as upstream's keyring: containerd 1.6 sends the credentials only to the host of
+      // serverAddress parsed as a URL, so a bare "registry.example.com" or "localhost:5000" never gets them
+      // (401) and "127.0.0.1:5000" fails to parse (the pull fails). The match above already chose them.
       found.push({
         score: k.path.length,
         auth: {
           ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}),
           ...(e.identitytoken ? { identityToken: e.identitytoken } : {}), ...(e.registrytoken ? { registryToken: e.registrytoken } : {}),
-          serverAddress: k.host,
         },
       });
     }

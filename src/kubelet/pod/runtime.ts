@@ -80,7 +80,10 @@ export function pullPolicy(c: PodContainer): string {
  * out, no route), not because one refused the image (401/403/404).
  */
 export function registryUnreachable(message: string): boolean {
-  if (/\b(401|403|404)\b|unauthorized|forbidden|denied|not found|manifest unknown/i.test(message)) return false;
+  // Quoted parts are the image reference and URLs (containerd's `image "…"`, `Head "…"`): a name such as
+  // `app/access-denied:404` must not read as a refusal. Status codes and errors stand outside quotes.
+  const answered = message.replace(/"[^"]*"/g, '""');
+  if (/\b(401|403|404)\b|unauthorized|forbidden|denied|not found|manifest unknown/i.test(answered)) return false;
   return /no such host|server misbehaving|connection refused|i\/o timeout|network is unreachable|no route to host|dial tcp|timeout|temporary failure in name resolution|connection reset/i.test(message);
 }
 

@@ -56,4 +56,11 @@ void test('the offline fallback applies only when no registry answered', () => {
   assert.equal(registryUnreachable('failed to resolve reference "docker.io/library/nope:1": docker.io/library/nope:1: not found'), false);
   assert.equal(registryUnreachable('failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized'), false);
   assert.equal(registryUnreachable('unexpected status code 403 Forbidden'), false);
+  // containerd 1.6.20's own messages, from test/integration/kubelet-pull.test.ts.
+  assert.equal(registryUnreachable('CRI PullImage: failed to pull and unpack image "127.0.0.1:37933/skiff/busybox:latest": failed to resolve reference "127.0.0.1:37933/skiff/busybox:latest": pulling from host 127.0.0.1:37933 failed with status code [manifests latest]: 401 Unauthorized'), false);
+  assert.equal(registryUnreachable('CRI PullImage: failed to pull and unpack image "127.0.0.1:37933/skiff/busybox:latest": failed to resolve reference "127.0.0.1:37933/skiff/busybox:latest": failed to do request: Head "http://127.0.0.1:37933/v2/skiff/busybox/manifests/latest": dial tcp 127.0.0.1:37933: connect: connection refused'), true);
+});
+
+void test('an unreachable registry still falls back when the image name reads like a refusal (access-denied:404)', () => {
+  assert.equal(registryUnreachable('CRI PullImage: failed to pull and unpack image "registry.lan/access-denied:404": failed to resolve reference "registry.lan/access-denied:404": failed to do request: Head "https://registry.lan/v2/access-denied/manifests/404": dial tcp 192.0.2.7:443: connect: connection refused'), true);
 });
