@@ -20,7 +20,7 @@ import type { ContainerStatus as CriContainerStatus, PodSandboxConfig } from './
 import type { Allocatable } from './downward.js';
 import type { EnvService, EnvSources } from './env.js';
 import { ContainerStartError, killPod, type NoteEvent, podSandboxes, probeTarget, runSandbox, sandboxContainers, startContainer, type PodRuntime } from './pod/runtime.js';
-import { sandboxConfig } from './pod/sandbox.js';
+import { podLogDirectory, sandboxConfig } from './pod/sandbox.js';
 import { buildPodStatus, initialized, type Observed } from './pod/status.js';
 import type { Pod, PodContainer } from './pod/types.js';
 import { Prober } from './prober.js';
@@ -265,7 +265,7 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
       // Only the newest exited instance is kept (for lastState and `logs --previous`).
       if (previous) await o.cri.removeContainer(previous.id);
     }
-    const attempt = latest ? (latest.metadata?.attempt ?? 0) + 1 : restartsSoFar(ctx.pod, c.name);
+    const attempt = latest ? (latest.metadata?.attempt ?? 0) + 1 : await restartsFromLogs(o.dataDir, ctx.pod, c.name);
     const pulling = pullBackoff.get(bkey);
     if (pulling && now() < pulling.until) {
       queue.addAfter(ctx.key, pulling.until - now());
@@ -393,13 +393,14 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
 }
 
 /**
- * The attempt of a container's first instance in a sandbox: 0 for a new pod; after the sandbox was replaced (its
- * containers went with it) the count goes on from the status, as upstream's restartCount does.
+ * The attempt of a container's first instance in a sandbox, as upstream's calcRestartCountByLogDir: one past the
+ * newest `<restart>.log` of the container, so that a new sandbox (its containers went with the old one) counts on
+ * and does not overwrite the logs.
  */
-function restartsSoFar(pod: Pod, name: string): number {
-  const all = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  const s = all.find((x) => x.name === name);
-  return s?.containerID ? s.restartCount + 1 : 0;
+async function restartsFromLogs(dataDir: string, pod: Pod, name: string): Promise<number> {
+  const files = await readdir(join(podLogDirectory(dataDir, pod), name)).catch(() => [] as string[]);
+  const counts = files.map((f) => /^(\d+)\.log$/.exec(f)?.[1]).filter((n) => n !== undefined).map(Number);
+  return counts.length > 0 ? Math.max(...counts) + 1 : 0;
 }
 
 /** True if `a` and `b` differ at most in status (and the fields every write changes). */
