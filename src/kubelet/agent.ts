@@ -20,6 +20,7 @@ import { machineStatus } from './machinestatus.js';
 import { runUsageReporter } from './usage-reporter.js';
 import { ensureSandboxImage, SANDBOX_IMAGE } from './sandboximage.js';
 import { startKubeletServer } from './server.js';
+import { newStaticPods } from './static.js';
 import { newPodSources } from './sources.js';
 
 export { SANDBOX_IMAGE } from './sandboximage.js';
@@ -41,6 +42,8 @@ export interface ContainerdAgentOptions {
   readonly offlineImageFallback?: boolean;
   /** HTTPS port of the kubelet's server on the node IP (default 10250; 0 picks a free one). */
   readonly kubeletPort?: number;
+  /** `--pod-manifest-path`: the node's static pods. */
+  readonly podManifestPath?: string;
   readonly log?: Logger;
 }
 
@@ -82,9 +85,11 @@ export async function runContainerdAgent(o: ContainerdAgentOptions, signal: Abor
     if (!node) throw new Error(`node ${o.nodeName} was not registered`);
     if (containerd.paths) writeCniConfig(containerd.paths.cniConfDir, node.config.podCIDR, join(o.dataDir, 'cni', 'ipam'));
     log.info('node registered', { node: o.nodeName, podCIDR: node.config.podCIDR, runtime: template.runtimeVersion });
+    const statics = o.podManifestPath ? newStaticPods({ client: o.client, node: { name: o.nodeName, uid: node.uid }, dir: o.podManifestPath, log: log.child({ component: 'static-pods' }) }) : undefined;
     await Promise.all([
+      statics?.run(signal),
       runHeartbeats({ client: o.client, node: { name: o.nodeName, uid: node.uid }, conditions: node.conditions, status: machine.status(template.kubeletVersion, server.port), log }, signal),
-      runKubelet({ client: o.client, nodeName: o.nodeName, cri, dataDir: o.dataDir, nodeIP, offlineImageFallback: o.offlineImageFallback ?? true, log: log.child({ component: 'kubelet' }) }, signal),
+      runKubelet({ client: o.client, nodeName: o.nodeName, cri, dataDir: o.dataDir, nodeIP, offlineImageFallback: o.offlineImageFallback ?? true, log: log.child({ component: 'kubelet' }), ...(statics ? { staticPods: statics } : {}) }, signal),
       runUsageReporter({ client: o.client, cri, nodeName: o.nodeName, log: log.child({ component: 'usage' }) }, signal),
     ]);
   } finally {
