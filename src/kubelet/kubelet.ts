@@ -388,7 +388,8 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     const full = now() - lastFull >= 60_000;
     if (full) lastFull = now();
     for (const p of informer.list()) {
-      const uid = p.metadata.uid ?? '';
+      // A mirror pod's containers carry its static pod's uid.
+      const uid = mirrorHash(p) ?? p.metadata.uid ?? '';
       if (full || fingerprints.get(uid) !== seen.get(uid)) queue.add(keyOf(p));
     }
     seen = fingerprints;

@@ -96,6 +96,15 @@ test('static pods run through mirror pods: made at start, made again when delete
     assert.equal(again.containerID, first.containerID, 'the static pod was not restarted');
     assert.equal(again.pod.status?.containerStatuses?.[0]?.restartCount, 0);
 
+    // A container that dies behind the kubelet's back is noticed at the next relist (by the static pod's uid) and restarted.
+    await rt.cri.stopContainer(again.containerID.replace('containerd://', ''), 0);
+    const deadline = Date.now() + 20_000;
+    await eventually('the killed static container restarted by the relist', async () => {
+      if (Date.now() > deadline) throw new Error('not restarted within 20 s: the relist missed the mirror pod');
+      const p = await get();
+      return (p?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? true : undefined;
+    });
+
     // A changed file is a new static pod: the old one stops, the new one runs.
     writeFileSync(join(dir, 'web.yaml'), manifest(3601));
     const changed = await eventually('the changed static pod running', async () => {
