@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { LogFormat, LogLevel } from '../log.js';
 import { type FlagSpecs, type FlagValues } from './flags.js';
 import { joinFlags, joinOf, type Join, type JoinEnv } from './join-flags.js';
-import { checkCIDR, checkIP, checkNodeName, checkPort, invalid } from './server-flags.js';
+import { checkCIDR, checkIP, checkNodeName, checkPort, invalid, podManifestPathOf, serverFlags } from './server-flags.js';
 
 /** Flags of `skiff agent` (k3s agent's names). */
 export const agentFlags = {
@@ -16,6 +16,7 @@ export const agentFlags = {
   'offline-image-fallback': { type: 'boolean', default: true, description: 'run the node\'s copy of an image when its pull cannot reach the registry (=false: fail as upstream)' },
   'cluster-cidr': { type: 'string', placeholder: 'CIDR', default: '10.42.0.0/16', description: "pod IP range the node's pod CIDR comes from (the server's --cluster-cidr)" },
   'node-cidr-mask-size': { type: 'number', placeholder: 'BITS', default: 24, description: "prefix length of the node's pod CIDR" },
+  'pod-manifest-path': { ...serverFlags['pod-manifest-path'], description: "static pods: one pod manifest per file, run with '-NODE' appended to their names" },
   'log-level': { type: 'string', placeholder: 'LEVEL', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info', description: 'least severe level logged' },
   'log-format': { type: 'string', choices: ['logfmt', 'json'], default: 'logfmt', description: 'format of log lines on stderr' },
 } as const satisfies FlagSpecs;
@@ -32,6 +33,8 @@ export interface AgentOptions {
   readonly offlineImageFallback: boolean;
   readonly clusterCIDR: string;
   readonly nodeCIDRMaskSize: number;
+  /** `--pod-manifest-path`, absolute. */
+  readonly podManifestPath?: string;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
 }
@@ -53,6 +56,7 @@ export function agentOptions(values: FlagValues<typeof agentFlags>, env: JoinEnv
     offlineImageFallback: values['offline-image-fallback'] ?? true,
     clusterCIDR: checkCIDR('cluster-cidr', values['cluster-cidr'] ?? '10.42.0.0/16'),
     nodeCIDRMaskSize: mask,
+    ...podManifestPathOf(values['pod-manifest-path'], values.runtime === 'fake', env.cwd),
     logLevel: (values['log-level'] ?? 'info') as LogLevel,
     logFormat: values['log-format'] === 'json' ? 'json' : 'logfmt',
   };

@@ -29,7 +29,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal, log: 
       return;
     }
     const { runContainerdAgent } = await import('../kubelet/index.js');
-    await runContainerdAgent({ client, clusterCA: credentials.ca, kubeletPort: options.kubeletPort, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCIDRMaskSize, offlineImageFallback: options.offlineImageFallback, log, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.nodeIP ? { nodeIP: options.nodeIP } : {}) }, signal);
+    await runContainerdAgent({ client, clusterCA: credentials.ca, kubeletPort: options.kubeletPort, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCIDRMaskSize, offlineImageFallback: options.offlineImageFallback, log, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.nodeIP ? { nodeIP: options.nodeIP } : {}), ...(options.podManifestPath ? { podManifestPath: options.podManifestPath } : {}) }, signal);
   } finally {
     client.close();
   }

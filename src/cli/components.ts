@@ -57,7 +57,7 @@ async function runFakeAgent(options: ServerOptions, client: Client, log: Logger,
 async function runContainerdAgent(options: ServerOptions, client: Client, clusterCA: string, log: Logger, signal: AbortSignal): Promise<void> {
   const kubelet = await import('../kubelet/index.js');
   try {
-    await kubelet.runContainerdAgent({ client, clusterCA, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, kubeletPort: options.kubeletPort, offlineImageFallback: options.offlineImageFallback, log }, signal);
+    await kubelet.runContainerdAgent({ client, clusterCA, nodeName: options.nodeName, dataDir: options.dataDir, clusterCIDR: options.clusterCIDR, kubeletPort: options.kubeletPort, offlineImageFallback: options.offlineImageFallback, log, ...(options.podManifestPath ? { podManifestPath: options.podManifestPath } : {}) }, signal);
   } catch (err) {
     // The control plane stays up without its node, as with --runtime fake; the message says how to get containerd.
     if (kubelet.isRuntimeSetupError(err)) log.error(`embedded agent: ${err.message}; the control plane runs without a node (--runtime fake gives a simulated one)`, { code: err.code });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FlagError, formatFlags, parseFlags, type FlagSpecs } from './flags.js';
 import { serverFlags, serverOptions } from './server-flags.js';
+import { agentFlags, agentOptions } from './agent-flags.js';
 
 const specs = {
   port: { type: 'number', default: 6443, description: 'port' },
@@ -105,4 +106,13 @@ void test('a list flag collects every value in order; other flags keep the last'
   assert.deepEqual(p.values, { tag: ['a:1', 'b:2'], out: 'y' });
   assert.equal(parseFlags(listSpecs, []).values.tag, undefined);
   assert.match(formatFlags(listSpecs), /--tag NAME\s+tag \(may repeat\)/);
+});
+
+void test('--pod-manifest-path on server and agent: resolved against the working dir, refused with --runtime fake', () => {
+  assert.equal(serverOptions(parseFlags(serverFlags, ['--pod-manifest-path', 'manifests']).values, env).podManifestPath, '/work/manifests');
+  assert.equal(serverOptions(parseFlags(serverFlags, []).values, env).podManifestPath, undefined);
+  assert.throws(() => serverOptions(parseFlags(serverFlags, ['--runtime', 'fake', '--pod-manifest-path', '/m']).values, env), { code: 'InvalidValue', message: /static pods need --runtime containerd/ });
+  const agent = (argv: string[]) => agentOptions(parseFlags(agentFlags, ['--server', 'https://127.0.0.1:6443', '--token', 't', ...argv]).values, env);
+  assert.equal(agent(['--pod-manifest-path', '/etc/skiff/manifests']).podManifestPath, '/etc/skiff/manifests');
+  assert.throws(() => agent(['--runtime', 'fake', '--pod-manifest-path', '/m']), { code: 'InvalidValue' });
 });

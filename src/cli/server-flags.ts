@@ -42,6 +42,7 @@ export const serverFlags = {
   'disable-controller-manager': { type: 'boolean', default: false, description: 'do not run the controller manager' },
   'node-name': { type: 'string', placeholder: 'NAME', description: 'name of this node', defaultText: 'the hostname' },
   'kubelet-port': { type: 'number', placeholder: 'PORT', default: 10250, description: "HTTPS port of the embedded agent's kubelet (logs, exec, attach, port-forward); 0 picks a free one" },
+  'pod-manifest-path': { type: 'string', placeholder: 'DIR', description: "static pods of the embedded agent: one pod manifest per file, run with '-NODE' appended to their names" },
   'node-monitor-grace-period': {
     type: 'string',
     placeholder: 'DURATION',
@@ -78,6 +79,8 @@ export interface ServerOptions {
   readonly disableScheduler: boolean;
   readonly disableControllerManager: boolean;
   readonly nodeName: string;
+  /** `--pod-manifest-path`, absolute. */
+  readonly podManifestPath?: string;
   readonly kubeletPort: number;
   /** `--node-monitor-grace-period` in milliseconds. */
   readonly nodeMonitorGracePeriodMs: number;
@@ -163,6 +166,13 @@ export function checkPort(flag: string, port: number): number {
   return port;
 }
 
+/** `--pod-manifest-path` resolved; static pods run on containerd only (a simulated node runs no containers). */
+export function podManifestPathOf(dir: string | undefined, fake: boolean, cwd: string): { podManifestPath?: string } {
+  if (dir === undefined) return {};
+  if (fake) throw invalid('pod-manifest-path', dir, 'static pods need --runtime containerd');
+  return { podManifestPath: resolve(cwd, dir) };
+}
+
 /** Resolve defaults that depend on the machine and check every value. */
 export function serverOptions(values: FlagValues<typeof serverFlags>, env: ServerEnv): ServerOptions {
   const dataDir = resolve(env.cwd, values['data-dir'] ?? (env.uid === 0 ? '/var/lib/skiff' : join(env.home, '.skiff')));
@@ -190,6 +200,7 @@ export function serverOptions(values: FlagValues<typeof serverFlags>, env: Serve
     disableScheduler: values['disable-scheduler'] ?? false,
     disableControllerManager: values['disable-controller-manager'] ?? false,
     nodeName,
+    ...podManifestPathOf(values['pod-manifest-path'], values.runtime === 'fake', env.cwd),
     kubeletPort: checkPort('kubelet-port', values['kubelet-port'] ?? 10250),
     nodeMonitorGracePeriodMs: positive('node-monitor-grace-period', values['node-monitor-grace-period'] ?? '40s'),
     logLevel: (values['log-level'] ?? 'info') as LogLevel,

@@ -5,7 +5,7 @@
  * server (logs, exec, attach, port-forward). Used by `skiff server
  * --runtime containerd` for its embedded agent and by `skiff agent`.
  */
-import { availableParallelism, hostname, totalmem } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { issueSelfSignedServing } from '../apiserver/pki-x509.js';
 import type { Client } from '../client/index.js';
@@ -16,9 +16,11 @@ import { startContainerd } from './containerd/supervisor.js';
 import { newCriClient } from './cri/client.js';
 import { runHeartbeats } from './heartbeat.js';
 import { runKubelet } from './kubelet.js';
+import { machineStatus } from './machinestatus.js';
 import { runUsageReporter } from './usage-reporter.js';
 import { ensureSandboxImage, SANDBOX_IMAGE } from './sandboximage.js';
 import { startKubeletServer } from './server.js';
+import { newStaticPods } from './static.js';
 import { newPodSources } from './sources.js';
 
 export { SANDBOX_IMAGE } from './sandboximage.js';
@@ -40,6 +42,8 @@ export interface ContainerdAgentOptions {
   readonly offlineImageFallback?: boolean;
   /** HTTPS port of the kubelet's server on the node IP (default 10250; 0 picks a free one). */
   readonly kubeletPort?: number;
+  /** `--pod-manifest-path`: the node's static pods. */
+  readonly podManifestPath?: string;
   readonly log?: Logger;
 }
 
@@ -74,15 +78,18 @@ export async function runContainerdAgent(o: ContainerdAgentOptions, signal: Abor
     const serving = await issueSelfSignedServing(now, 365, `${hostname()}@${String(Math.floor(now.getTime() / 1000))}`, { ips: [nodeIP], dnsNames: [o.nodeName] });
     const server = await startKubeletServer({ host: nodeIP, port: o.kubeletPort ?? 10250, ...serving, caCert: o.clusterCA, ...newPodSources({ client: o.client, cri, dataDir: o.dataDir }) }, stop.signal);
     log.info('kubelet server listening', { address: `${nodeIP}:${String(server.port)}` });
-    const template = { ...await nodeTemplate(o.client, { internalIP: nodeIP, cpu: String(availableParallelism()), memoryBytes: totalmem() }), runtimeVersion: `${version.runtimeName}://${version.runtimeVersion}`, kubeletPort: server.port };
+    const machine = await machineStatus({ cri, nodeName: o.nodeName, internalIP: nodeIP, dataDir: o.dataDir, ...(containerd.paths ? { imagefsDir: containerd.paths.root } : {}), runtimeVersion: `${version.runtimeName}://${version.runtimeVersion}` });
+    const template = { ...await nodeTemplate(o.client, { internalIP: nodeIP, cpu: String(machine.info.cpu), memoryBytes: machine.info.memoryBytes }), runtimeVersion: machine.runtimeVersion, labels: machine.labels, kubeletPort: server.port };
     const registered = await registerNodes(o.client, [o.nodeName], template, { clusterCIDR: o.clusterCIDR, maskBits: o.nodeCIDRMaskSize ?? 24 }, 1, Date.now);
     const node = registered.get(o.nodeName);
     if (!node) throw new Error(`node ${o.nodeName} was not registered`);
     if (containerd.paths) writeCniConfig(containerd.paths.cniConfDir, node.config.podCIDR, join(o.dataDir, 'cni', 'ipam'));
     log.info('node registered', { node: o.nodeName, podCIDR: node.config.podCIDR, runtime: template.runtimeVersion });
+    const statics = o.podManifestPath ? newStaticPods({ client: o.client, node: { name: o.nodeName, uid: node.uid }, dir: o.podManifestPath, log: log.child({ component: 'static-pods' }) }) : undefined;
     await Promise.all([
-      runHeartbeats({ client: o.client, node: { name: o.nodeName, uid: node.uid }, conditions: node.conditions, log }, signal),
-      runKubelet({ client: o.client, nodeName: o.nodeName, cri, dataDir: o.dataDir, nodeIP, offlineImageFallback: o.offlineImageFallback ?? true, log: log.child({ component: 'kubelet' }) }, signal),
+      statics?.run(signal),
+      runHeartbeats({ client: o.client, node: { name: o.nodeName, uid: node.uid }, conditions: node.conditions, status: machine.status(template.kubeletVersion, server.port), log }, signal),
+      runKubelet({ client: o.client, nodeName: o.nodeName, cri, dataDir: o.dataDir, nodeIP, offlineImageFallback: o.offlineImageFallback ?? true, log: log.child({ component: 'kubelet' }), ...(statics ? { staticPods: statics } : {}) }, signal),
       runUsageReporter({ client: o.client, cri, nodeName: o.nodeName, log: log.child({ component: 'usage' }) }, signal),
     ]);
   } finally {

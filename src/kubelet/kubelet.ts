@@ -23,6 +23,7 @@ import { ContainerStartError, killPod, type NoteEvent, podSandboxes, probeTarget
 import { podLogDirectory, sandboxConfig } from './pod/sandbox.js';
 import { buildPodStatus, initialized, type Observed } from './pod/status.js';
 import type { Pod, PodContainer } from './pod/types.js';
+import { mirrorHash, type StaticPods } from './static.js';
 import { Prober } from './prober.js';
 import { setUpVolumes, tearDownVolumes, VolumeError, type VolumeSources } from './volumes.js';
 import { newServiceAccountTokens } from './satoken.js';
@@ -51,6 +52,8 @@ export interface KubeletOptions {
   readonly offlineImageFallback?: boolean;
   /** Called once the pod cache is filled. */
   readonly onReady?: () => void;
+  /** The static pods of `--pod-manifest-path`, whose mirror pods this kubelet runs. */
+  readonly staticPods?: Pick<StaticPods, 'has' | 'ready'>;
 }
 
 /** Upstream's CrashLoopBackOff: 10 s, doubling, at most 300 s. */
@@ -161,19 +164,38 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     return paths;
   };
 
+  /** True if `uid` is a static pod's (its config hash) that the manifest dir still holds. */
+  const isStatic = (uid: string) => o.staticPods?.has(uid) === true;
+
   const sync = async (key: string): Promise<void> => {
-    const pod = informer.get(key);
-    if (!pod) {
-      // Deleted from the API without us (a forced delete): its containers must not outlive it.
+    const found = informer.get(key);
+    if (!found) {
       const uid = uids.get(key);
-      if (uid !== undefined) await stopPod(uid, 0, true);
-      if (uid !== undefined) forgetPod(uid);
       uids.delete(key);
+      // A mirror pod deleted through the API: its static pod runs on, and the source makes the mirror again.
+      if (uid === undefined || isStatic(uid)) return;
+      // Deleted from the API without us (a forced delete): its containers must not outlive it.
+      await stopPod(uid, 0, true);
+      forgetPod(uid);
       return;
     }
+    const hash = mirrorHash(found);
+    // A mirror pod runs as its static pod: the containers belong to the config hash, not to this copy's uid.
+    const pod = hash === undefined ? found : { ...found, metadata: { ...found.metadata, uid: hash } };
     const uid = pod.metadata.uid ?? '';
     uids.set(key, uid);
-    if (pod.metadata.deletionTimestamp) return terminate(pod, uid);
+    if (hash !== undefined && isStatic(hash) && pod.metadata.deletionTimestamp) {
+      // Upstream deletes such a mirror for good and makes it again; the static pod keeps running.
+      await deleteForGood(found);
+      return;
+    }
+    if (hash !== undefined && !isStatic(hash) && !pod.metadata.deletionTimestamp) {
+      // A mirror of no static pod (its manifest gone while the kubelet was down): not run; deleted, as upstream's
+      // orphaned mirror pods, unless a static pod source is yet to read its directory.
+      if (!o.staticPods) await deleteForGood(found);
+      return;
+    }
+    if (pod.metadata.deletionTimestamp) return terminate(pod, uid, found.metadata.uid ?? '');
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
       // Nothing runs any more; the sandbox stops, its containers stay for logs until the pod is deleted.
       await stopPod(uid, 0, false);
@@ -301,7 +323,16 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
    * Stop the containers within the grace period, report them terminated (the pod's phase final), remove the sandbox,
    * then delete the pod for good, as the kubelet does.
    */
-  const terminate = async (pod: Pod, uid: string): Promise<void> => {
+  const deleteForGood = async (pod: Pod): Promise<void> => {
+    try {
+      await o.client.delete(podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid ?? '' } });
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    }
+  };
+
+  /** `apiUID` is the pod's uid in the API (a mirror pod runs under its static pod's `uid`). */
+  const terminate = async (pod: Pod, uid: string, apiUID: string): Promise<void> => {
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     for (const c of pod.spec?.containers ?? []) recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
     await stopPod(uid, Math.max(grace, MIN_GRACE_SECONDS), false, pod);
@@ -317,20 +348,16 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     }
     await stopPod(uid, 0, true);
     forgetPod(uid);
-    try {
-      await o.client.delete(podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });
-    } catch (err) {
-      if (!isNotFound(err) && !isConflict(err)) throw err;
-    }
+    await deleteForGood({ ...pod, metadata: { ...pod.metadata, uid: apiUID } });
   };
 
   /** Sandboxes of pods this node no longer has (deleted while the kubelet was down): removed. */
   const collectOrphans = async (): Promise<void> => {
-    const live = new Set(informer.list().map((p) => p.metadata.uid ?? ''));
+    const live = new Set(informer.list().map((p) => mirrorHash(p) ?? p.metadata.uid ?? ''));
     const orphans = new Set<string>();
     for (const s of await o.cri.listPodSandbox()) {
       const uid = s.labels['io.kubernetes.pod.uid'];
-      if (uid !== undefined && !live.has(uid)) orphans.add(uid);
+      if (uid !== undefined && !live.has(uid) && !isStatic(uid)) orphans.add(uid);
     }
     for (const uid of orphans) {
       log.info('removing the sandbox of a pod that is gone', { uid });
@@ -361,7 +388,8 @@ export async function runKubelet(o: KubeletOptions, signal: AbortSignal): Promis
     const full = now() - lastFull >= 60_000;
     if (full) lastFull = now();
     for (const p of informer.list()) {
-      const uid = p.metadata.uid ?? '';
+      // A mirror pod's containers carry its static pod's uid.
+      const uid = mirrorHash(p) ?? p.metadata.uid ?? '';
       if (full || fingerprints.get(uid) !== seen.get(uid)) queue.add(keyOf(p));
     }
     seen = fingerprints;
